@@ -1,0 +1,1 @@
+//! Training chips: rasters with label vectors become image chips and per-class targets.

@@ -1,0 +1,1 @@
+//! Scores leads against ground truth by the rules of targets.md.

@@ -1,0 +1,1 @@
+//! Vectorize stage of geoscout: per-class probability tiles become polygons and points, joined across tile seams.
