@@ -1,0 +1,78 @@
+//! The error type of this crate.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong reading or writing leads.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The file is not a GeoJSON FeatureCollection.
+    #[error("{}: not a GeoJSON FeatureCollection: {problem}", path.display())]
+    NotFeatureCollection {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// One feature of a leads file cannot be a lead.
+    #[error("{}: {feature}: {problem}", path.display())]
+    BadFeature {
+        /// The file.
+        path: PathBuf,
+        /// Which feature: its position and, when it has one, its id.
+        feature: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A lead cannot be written as it is.
+    #[error("{}: lead '{id}': {problem}", path.display())]
+    InvalidLead {
+        /// The file being written.
+        path: PathBuf,
+        /// The lead's id.
+        id: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// GDAL failed to write or read a file.
+    #[error("{}: {what}: {source}", path.display())]
+    Gdal {
+        /// The file.
+        path: PathBuf,
+        /// What was being done.
+        what: String,
+        /// GDAL's error.
+        source: gdal::errors::GdalError,
+    },
+}
+
+/// The result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_can_cross_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Error>();
+    }
+}
