@@ -112,7 +112,7 @@ impl Lead {
             ("class", self.class.name().into()),
             ("class_zh", self.class.name_zh().into()),
             ("score", self.score.into()),
-            ("area_m2", self.area_m2.into()),
+            ("area_m2", self.area_m2.map(round2).into()),
             ("lon", round7(self.lon).into()),
             ("lat", round7(self.lat).into()),
             ("source", self.source.clone().into()),
@@ -249,6 +249,11 @@ fn is_lon_lat(x: f64, y: f64) -> bool {
     (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y)
 }
 
+/// Rounds an area in square metres to 2 decimals, as written to files.
+fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
 /// Rounds a coordinate in degrees to 7 decimals (about 1 cm), as written to files.
 pub(crate) fn round7(value: f64) -> f64 {
     (value * 1e7).round() / 1e7
@@ -337,6 +342,7 @@ mod tests {
         lead.extra.insert("in_grid".into(), true.into());
         lead.lon = round7(lead.lon);
         lead.lat = round7(lead.lat);
+        lead.area_m2 = lead.area_m2.map(round2);
         let back = Lead::from_properties(u_shape(), lead.properties(), None).unwrap();
         assert_eq!(back, lead);
     }

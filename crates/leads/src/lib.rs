@@ -5,6 +5,10 @@
 //! order ([`PROPERTY_ORDER`], then [`Lead::extra`]).
 //!
 //! - [`write_geojson`] / [`read_geojson`]: RFC 7946 FeatureCollection (`leads.geojson`).
+//! - [`write_flatgeobuf`]: FlatGeobuf with its spatial index (`leads.fgb`), one layer of mixed
+//!   geometry type, WGS 84.
+//! - [`write_geopackage`]: GeoPackage (`leads.gpkg`) in a projected CRS with R-tree indexes, one
+//!   layer per geometry type ([`GPKG_POLYGON_LAYER`], [`GPKG_POINT_LAYER`]).
 //!
 //! Every writer checks the leads first and writes to a temporary name in the same folder, then
 //! renames it, so a reader never sees a half-written file.
@@ -12,9 +16,14 @@
 
 mod atomic;
 mod error;
+mod flatgeobuf;
 mod geojson;
+mod gpkg;
 mod lead;
+mod schema;
 
 pub use error::{Error, Result};
+pub use flatgeobuf::write_flatgeobuf;
 pub use geojson::{read_geojson, write_geojson};
+pub use gpkg::{GPKG_POINT_LAYER, GPKG_POLYGON_LAYER, write_geopackage};
 pub use lead::{Lead, PROPERTY_ORDER};
