@@ -1,1 +1,28 @@
-//! Grid supervision: grid layers, lead assignment, roll-ups, river outfall surveys and the lead ledger.
+//! Grid supervision: grid layers, lead assignment, roll-ups, river outfall surveys and the lead
+//! ledger.
+//!
+//! - [`build_grid`] / [`write_grid`]: square cells clipped to county polygons (`geoscout grid
+//!   build`).
+//! - [`Grid`]: a grid layer from any vector file, in one [`MetricCrs`], with an R-tree over the
+//!   cells; [`Grid::assign`] gives leads their cell.
+//! - [`write_summaries`]: `grid_summary.csv`, `grid_summary.geojson`, `county_ranking.csv`.
+//! - [`Rivers`]: river centre lines; [`Rivers::annotate`] gives outlets their river, distance,
+//!   bank and chainage; [`write_outfall_checklist`] lists them for the bank walk.
+//! - [`diff`]: matches two campaigns' leads into a ledger (new, persisting, resolved).
+#![deny(missing_docs)]
+
+mod assign;
+mod atomic;
+mod builder;
+mod crs;
+mod error;
+mod grid;
+mod table;
+mod vector;
+
+pub use assign::AssignSummary;
+pub use builder::{BoundaryFields, GridSpec, build_grid, write_grid};
+pub use crs::{MetricCrs, Reprojector, WGS84, spatial_ref_from_epsg};
+pub use error::{Error, Result};
+pub use grid::{Cell, FieldMap, Grid};
+pub use table::CsvOptions;
