@@ -9,6 +9,7 @@
 //!   geometry type, WGS 84.
 //! - [`write_geopackage`]: GeoPackage (`leads.gpkg`) in a projected CRS with R-tree indexes, one
 //!   layer per geometry type ([`GPKG_POLYGON_LAYER`], [`GPKG_POINT_LAYER`]).
+//! - [`write_qml`]: the QGIS style that QGIS loads by itself for those three files (`leads.qml`).
 //!
 //! Every writer checks the leads first and writes to a temporary name in the same folder, then
 //! renames it, so a reader never sees a half-written file.
@@ -20,6 +21,7 @@ mod flatgeobuf;
 mod geojson;
 mod gpkg;
 mod lead;
+mod qml;
 mod schema;
 
 pub use error::{Error, Result};
@@ -27,3 +29,4 @@ pub use flatgeobuf::write_flatgeobuf;
 pub use geojson::{read_geojson, write_geojson};
 pub use gpkg::{GPKG_POINT_LAYER, GPKG_POLYGON_LAYER, write_geopackage};
 pub use lead::{Lead, PROPERTY_ORDER};
+pub use qml::write_qml;
