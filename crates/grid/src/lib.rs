@@ -17,6 +17,8 @@ mod builder;
 mod crs;
 mod error;
 mod grid;
+mod network;
+mod rivers;
 mod table;
 mod vector;
 
@@ -25,4 +27,5 @@ pub use builder::{BoundaryFields, GridSpec, build_grid, write_grid};
 pub use crs::{MetricCrs, Reprojector, WGS84, spatial_ref_from_epsg};
 pub use error::{Error, Result};
 pub use grid::{Cell, FieldMap, Grid};
+pub use rivers::{Bank, River, RiverOptions, RiverPosition, Rivers};
 pub use table::CsvOptions;
