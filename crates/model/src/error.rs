@@ -59,6 +59,16 @@ pub enum Error {
         /// The names it holds.
         available: Vec<String>,
     },
+    /// No model in the models folder fits a raster.
+    #[error("{}", no_fitting_model(raster, dir, rejected))]
+    NoFittingModel {
+        /// The raster's path.
+        raster: String,
+        /// The models folder searched.
+        dir: PathBuf,
+        /// Each model's name and why the raster does not fit it.
+        rejected: Vec<(String, Vec<Mismatch>)>,
+    },
     /// A raster does not fit a model.
     #[error("{raster} does not fit model '{model}': {}", list(mismatches))]
     RasterMismatch {
@@ -109,6 +119,9 @@ pub enum Error {
         /// What came back.
         problem: String,
     },
+    /// A raster could not be read.
+    #[error(transparent)]
+    Raster(#[from] geoscout_raster::Error),
     /// libtorch failed while running the network.
     #[error("model '{model}': libtorch failed: {message}")]
     Torch {
@@ -128,6 +141,28 @@ fn list(mismatches: &[Mismatch]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+fn no_fitting_model(
+    raster: &str,
+    dir: &std::path::Path,
+    rejected: &[(String, Vec<Mismatch>)],
+) -> String {
+    if rejected.is_empty() {
+        return format!(
+            "there are no models in {} to run on {raster}: pass --model PATH, or set GEOSCOUT_MODELS",
+            dir.display()
+        );
+    }
+    let reasons: Vec<String> = rejected
+        .iter()
+        .map(|(name, mismatches)| format!("  {name}: {}", list(mismatches)))
+        .collect();
+    format!(
+        "{raster} fits none of the models in {}:\n{}\n(pass --model NAME|PATH for another model)",
+        dir.display(),
+        reasons.join("\n")
+    )
 }
 
 /// libtorch's message without the C++ stack trace that follows it.

@@ -4,7 +4,10 @@
 //!   geoscout's own fields), found by name or path with [`resolve`].
 //! - [`Model`]: the card's TorchScript weights, checked against the card's sha256 and loaded on a
 //!   [`Device`]; [`Model::predict`] runs a [`Batch`] of windows and returns per-class
-//!   probability tiles.
+//!   probability tiles; [`Model::predict_tiles`] runs a whole raster, reading tiles in parallel
+//!   while the forward passes run.
+//! - [`ModelCard::check_raster`] refuses a raster that does not fit the model before any work,
+//!   and [`ModelCard::read_options`] reads it as the model needs.
 //!
 //! ```no_run
 //! # fn main() -> geoscout_model::Result<()> {
@@ -25,6 +28,7 @@ mod card;
 mod check;
 mod device;
 mod error;
+mod infer;
 mod model;
 mod resolve;
 #[cfg(test)]
@@ -35,5 +39,6 @@ pub use card::{ClassSpec, ModelCard};
 pub use check::{GSD_TOLERANCE, Mismatch};
 pub use device::{Device, set_threads, threads};
 pub use error::{Error, Result};
+pub use infer::{RunStats, TileOutput};
 pub use model::{Model, sha256_file};
-pub use resolve::{MODELS_ENV, models_dir, resolve, shipped_models};
+pub use resolve::{MODELS_ENV, fitting_model, models_dir, resolve, shipped_models};

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use geoscout_raster::RasterInfo;
+
 use crate::card::ModelCard;
 use crate::error::{Error, Result};
 
@@ -64,6 +66,29 @@ pub fn shipped_models() -> Result<Vec<ModelCard>> {
         .collect()
 }
 
+/// The first model in [`models_dir`] (by name) that `raster` fits; when none does, an error that
+/// says why for each of them.
+pub fn fitting_model(raster: &RasterInfo) -> Result<ModelCard> {
+    fitting_model_in(&models_dir(), raster)
+}
+
+fn fitting_model_in(dir: &Path, raster: &RasterInfo) -> Result<ModelCard> {
+    let mut rejected = Vec::new();
+    for name in model_names(dir) {
+        let card = ModelCard::from_path(&dir.join(&name).join("card.json"))?;
+        let mismatches = card.mismatches(raster);
+        if mismatches.is_empty() {
+            return Ok(card);
+        }
+        rejected.push((name, mismatches));
+    }
+    Err(Error::NoFittingModel {
+        raster: raster.path.display().to_string(),
+        dir: dir.to_path_buf(),
+        rejected,
+    })
+}
+
 fn model_names(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -80,7 +105,8 @@ fn model_names(dir: &Path) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_fixtures::{card_path, fixture_models_dir};
+    use crate::test_fixtures::{TestRaster, card_path, fixture_models_dir};
+    use geoscout_raster::Raster;
 
     // Each test passes a full path or reads the fixture folder directly, so none of them needs
     // to set GEOSCOUT_MODELS (tests run in parallel threads of one process).
@@ -108,6 +134,39 @@ mod tests {
         let err = resolve("no-such-model").unwrap_err().to_string();
         assert!(err.contains("no model named 'no-such-model'"), "{err}");
         assert!(err.contains("models"), "{err}");
+    }
+
+    #[test]
+    fn the_fitting_model_is_chosen_by_the_raster() {
+        let dir = tempfile::tempdir().unwrap();
+        let drone = TestRaster::new(&["Red", "Green", "Blue"], "Byte", Some(0.1)).write(dir.path());
+        let info = Raster::open(&drone).unwrap().info().clone();
+        assert_eq!(
+            fitting_model_in(&fixture_models_dir(), &info).unwrap().name,
+            "tiny-uav"
+        );
+    }
+
+    #[test]
+    fn when_no_model_fits_each_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let landsat = TestRaster::new(&["Gray"; 6], "UInt16", Some(30.0)).write(dir.path());
+        let info = Raster::open(&landsat).unwrap().info().clone();
+        let err = fitting_model_in(&fixture_models_dir(), &info)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("scene.tif fits none of the models in"),
+            "{err}"
+        );
+        assert!(err.contains("tiny-satellite: it has 6 bands"), "{err}");
+        assert!(err.contains("tiny-uav: it has 6 bands"), "{err}");
+        assert!(err.contains("--model"), "{err}");
+        let empty = tempfile::tempdir().unwrap();
+        let err = fitting_model_in(empty.path(), &info)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("there are no models in"), "{err}");
     }
 
     #[test]
