@@ -2,6 +2,7 @@
 
 pub mod assign;
 pub mod chips;
+pub mod common;
 pub mod diff;
 pub mod eval;
 pub mod grid;

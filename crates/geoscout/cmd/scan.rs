@@ -1,12 +1,117 @@
-//! `geoscout scan` (placeholder until its issue lands).
+//! `geoscout scan`: rasters in, leads out.
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::Context;
+use geoscout_core::Class;
+use geoscout_model::Device;
+use geoscout_scan::{ScanOptions, expand_inputs, scan};
+
+use super::common::{Epsg, parse_threshold, default_threads};
 
 /// Flags of `geoscout scan`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_help = "Examples:\n  \
+    geoscout scan sample-tiles --out out/demo\n  \
+    geoscout scan campaign.txt --out out/2026-11 --model satellite --crs EPSG:4547\n  \
+    geoscout scan drone/ --out out/river --model uav --threshold discharge_outlet=0.4")]
+pub struct Args {
+    /// Raster files, folders (searched for .tif/.tiff/.vrt/.img/.jp2/.ntf) or text files that
+    /// list one path per line.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output folder (created if needed; earlier outputs of the same names are replaced only
+    /// when the run completes).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Model name (in the models folder) or path to a card.json; by default each raster gets
+    /// the shipped model whose card fits it.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub model: Option<String>,
+    /// Where the model runs: cpu, cuda or cuda:N.
+    #[arg(long, default_value = "cpu")]
+    pub device: Device,
+    /// Tiles per forward pass.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub batch: u16,
+    /// Threads for reading and for the model [default: the number of cores].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Tile (core) size in pixels [default: the model card's].
+    #[arg(long, value_name = "N")]
+    pub tile_size: Option<usize>,
+    /// Probability threshold for a class, replacing the card's (repeatable), e.g.
+    /// --threshold dust_source=0.6.
+    #[arg(long, value_name = "CLASS=X", value_parser = parse_threshold)]
+    pub threshold: Vec<(Class, f32)>,
+    /// Smallest polygon lead kept, in square metres [default: the card's, per class].
+    #[arg(long, value_name = "M2")]
+    pub min_area: Option<f64>,
+    /// CRS of leads.gpkg, e.g. EPSG:4547 [default: the rasters' projected CRS].
+    #[arg(long, value_name = "EPSG:N")]
+    pub crs: Option<Epsg>,
+    /// No progress bars.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
 
-/// Runs `geoscout scan`.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("'scan' is not implemented yet")
+/// Runs `geoscout scan`. Exits 1 when some inputs failed (the others' leads are written).
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(min_area) = args.min_area {
+        anyhow::ensure!(
+            min_area.is_finite() && min_area >= 0.0,
+            "--min-area must be a number of square metres, not {min_area}"
+        );
+    }
+    let inputs = expand_inputs(&args.inputs)?;
+    anyhow::ensure!(
+        !inputs.is_empty(),
+        "no rasters found in {}",
+        args.inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let options = ScanOptions {
+        model: args.model,
+        device: args.device,
+        batch: args.batch.into(),
+        threads: args.threads.map_or_else(default_threads, usize::from),
+        tile_size: args.tile_size,
+        thresholds: args.threshold.into_iter().collect::<BTreeMap<_, _>>(),
+        min_area_m2: args.min_area,
+        quiet: args.quiet,
+        command_line: std::env::args().collect(),
+    };
+    let run = scan(&inputs, &args.out, &options)
+        .with_context(|| format!("scan into {}", args.out.display()))?;
+    let failed = run.has_failures();
+    let record = run.publish(args.crs.map(|c| c.0))?;
+    if !args.quiet {
+        let counts: Vec<String> = record
+            .counts
+            .iter()
+            .map(|(class, n)| format!("{n} {class}"))
+            .collect();
+        eprintln!(
+            "geoscout: {} raster(s), {} failed; {} lead(s){}; outputs in {}",
+            record.inputs.len(),
+            record.failures.len(),
+            record.counts.values().sum::<usize>(),
+            if counts.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", counts.join(", "))
+            },
+            args.out.display()
+        );
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -34,6 +34,14 @@ pub struct TilePlan {
 }
 
 impl TilePlan {
+    /// Every tile of `grid`, without looking at the raster's mask: for callers that find empty
+    /// tiles as they read them ([`TileData::is_empty`](crate::TileData::is_empty)) rather than
+    /// read the mask twice.
+    pub fn full(grid: &TileGrid) -> Self {
+        let (width, height) = grid.raster_size();
+        Self::from_grid(grid, width, height, |_| true)
+    }
+
     /// Keeps the tiles of `grid` for which `keep` is true.
     fn from_grid(
         grid: &TileGrid,

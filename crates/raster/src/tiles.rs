@@ -143,6 +143,11 @@ impl TileGrid {
         self.spec
     }
 
+    /// Width and height of the raster the grid covers.
+    pub fn raster_size(&self) -> (usize, usize) {
+        (self.width, self.height)
+    }
+
     /// Number of tile columns.
     pub fn columns(&self) -> usize {
         self.width.div_ceil(self.spec.tile_size)
