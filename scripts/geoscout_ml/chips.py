@@ -1,0 +1,66 @@
+"""Reading chip folders written by `geoscout chips` (chips.json, index.jsonl, images/, targets/)."""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = "geoscout-chips/1"
+# Manifest fields that every chip folder of one training run must agree on.
+SHARED_FIELDS = ("bands", "data_type", "band_scale", "band_offset", "nodata", "classes")
+
+
+@dataclass
+class Split:
+    """The chips of one split: images float16 [N, bands, S, S], targets uint8 [N, classes, S, S]
+    (probability x 255), and per chip its ground sample distance and index entry."""
+
+    images: list = field(default_factory=list)
+    targets: list = field(default_factory=list)
+    gsd: list = field(default_factory=list)
+    entries: list = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def scenes(self) -> list:
+        return sorted({e["raster"] for e in self.entries})
+
+
+def read_manifest(folder: Path) -> dict:
+    path = folder / "chips.json"
+    try:
+        manifest = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise SystemExit(f"{path}: not found; make chips with `geoscout chips ... --out {folder}`")
+    if manifest.get("format") != FORMAT:
+        raise SystemExit(f"{path}: format {manifest.get('format')!r}, expected {FORMAT!r}")
+    return manifest
+
+
+def load(folders: list) -> tuple:
+    """Reads every chip of the folders; returns (manifest of the first, {"train": Split, "val": Split}).
+
+    Folders must agree on bands, data type, scaling, nodata and classes."""
+    splits = {"train": Split(), "val": Split()}
+    first = None
+    for folder in map(Path, folders):
+        manifest = read_manifest(folder)
+        if first is None:
+            first = manifest
+        for key in SHARED_FIELDS:
+            if manifest[key] != first[key]:
+                raise SystemExit(f"{folder}: {key} {manifest[key]!r} differs from {folders[0]}'s {first[key]!r}")
+        gsd = {r["raster"]: r["gsd"] for r in manifest["rasters"]}
+        with open(folder / "index.jsonl") as index:
+            for line in index:
+                entry = json.loads(line)
+                split = splits[entry["split"]]
+                split.images.append(np.load(folder / entry["image"]).astype(np.float16))
+                split.targets.append(np.load(folder / entry["target"]))
+                split.gsd.append(gsd[entry["raster"]])
+                split.entries.append(entry)
+    if first is None:
+        raise SystemExit("no chip folders given")
+    return first, splits

@@ -1,0 +1,87 @@
+"""The segmentation network: a compact U-Net with a stride-2 stem, and the deployed wrapper that
+bakes input normalisation and the sigmoid in (MODEL_CARD.md's TorchScript contract)."""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+# Channel widths at 1/2, 1/4, 1/8 and 1/16 of the input resolution.
+WIDTHS = (16, 32, 64, 128)
+# The network's total stride: input height and width must be multiples of it.
+SIZE_MULTIPLE = 16
+PRIOR_LOGIT = -2.19
+ARCHITECTURE = (
+    "U-Net, stride-2 stem, widths 16-32-64-128 (1/2 to 1/16 resolution), 1x1+3x3 decoder "
+    "blocks, logits at 1/2 resolution upsampled bilinearly, sigmoid"
+)
+
+
+def conv_bn_relu(inputs: int, outputs: int, kernel: int = 3, stride: int = 1) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(inputs, outputs, kernel, stride=stride, padding=kernel // 2, bias=False),
+        nn.BatchNorm2d(outputs),
+        nn.ReLU(inplace=True),
+    )
+
+
+def upsample(x: torch.Tensor) -> torch.Tensor:
+    return F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False)
+
+
+class Decoder(nn.Module):
+    """Upsamples, joins the skip connection, mixes with a 1x1 then a 3x3 convolution."""
+
+    def __init__(self, inputs: int, outputs: int):
+        super().__init__()
+        self.reduce = conv_bn_relu(inputs, outputs, kernel=1)
+        self.mix = conv_bn_relu(outputs, outputs)
+
+    def forward(self, x: torch.Tensor, skip: torch.Tensor) -> torch.Tensor:
+        return self.mix(self.reduce(torch.cat([upsample(x), skip], 1)))
+
+
+class SegNet(nn.Module):
+    """Per-class logits at input resolution for a [N, bands, H, W] input (H, W multiples of 16)."""
+
+    def __init__(self, bands: int, classes: int):
+        super().__init__()
+        w1, w2, w3, w4 = WIDTHS
+        self.stem = conv_bn_relu(bands, w1, stride=2)
+        self.enc1 = conv_bn_relu(w1, w1)
+        self.enc2 = nn.Sequential(conv_bn_relu(w1, w2), conv_bn_relu(w2, w2))
+        self.enc3 = nn.Sequential(conv_bn_relu(w2, w3), conv_bn_relu(w3, w3))
+        self.enc4 = nn.Sequential(conv_bn_relu(w3, w4), conv_bn_relu(w4, w4))
+        self.dec3 = Decoder(w4 + w3, w3)
+        self.dec2 = Decoder(w3 + w2, w2)
+        self.dec1 = Decoder(w2 + w1, w1)
+        self.head = nn.Conv2d(w1, classes, 1)
+        # Start every class at a probability of 0.1, so that the focal loss of the heat maps
+        # starts small (as in CenterNet).
+        nn.init.constant_(self.head.bias, PRIOR_LOGIT)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x1 = self.enc1(self.stem(x))
+        x2 = self.enc2(F.max_pool2d(x1, 2))
+        x3 = self.enc3(F.max_pool2d(x2, 2))
+        x4 = self.enc4(F.max_pool2d(x3, 2))
+        y = self.dec1(self.dec2(self.dec3(x4, x3), x2), x1)
+        return upsample(self.head(y))
+
+
+class Deployed(nn.Module):
+    """What model.pt holds: scaled reflectance in, per-class probabilities out."""
+
+    def __init__(self, net: SegNet, mean: torch.Tensor, std: torch.Tensor):
+        super().__init__()
+        self.net = net
+        self.register_buffer("mean", mean.reshape(1, -1, 1, 1).clone())
+        self.register_buffer("std", std.reshape(1, -1, 1, 1).clone())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.net((x - self.mean) / self.std))
+
+
+def export(net: SegNet, mean: torch.Tensor, std: torch.Tensor) -> torch.jit.ScriptModule:
+    """The frozen TorchScript module of a trained network."""
+    deployed = Deployed(net, mean, std).eval()
+    return torch.jit.freeze(torch.jit.script(deployed))

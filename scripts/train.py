@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Trains a geoscout segmentation model on chips from `geoscout chips` and writes
+models/<name>/model.pt (frozen TorchScript) and models/<name>/card.json (MODEL_CARD.md).
+
+Run with the torch environment of `scripts/setup.sh --torch-venv`:
+
+    geoscout chips scenes/*.tif --out /var/cache/geoscout/train/sat-chips
+    /var/cache/geoscout/torch-venv/bin/python scripts/train.py --profile satellite \\
+        --chips /var/cache/geoscout/train/sat-chips --name satellite --epochs 12
+
+Training uses the chips of the `train` split; the `val` split (whole scenes set aside by
+`geoscout chips --val-share`) chooses the per-class thresholds and measures the halo. The run is
+seeded and deterministic for a given thread count (fixed data order, seeded augmentation,
+deterministic algorithms). The script prints the validation figures; held-out figures come from
+scripts/model-quality.sh.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from geoscout_ml import card, chips, losses, net, tuning  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+# Largest difference allowed between a core predicted from different tilings: half a step of the
+# Byte probabilities, so that the stored bytes differ by at most one (1/255).
+HALO_TOLERANCE = 0.5 / 255.0
+HALO_CORE = 64
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--chips", nargs="+", required=True, help="chip folders (geoscout chips --out)")
+    parser.add_argument("--profile", choices=sorted(card.PROFILES), required=True)
+    parser.add_argument("--name", required=True, help="model name (the card's id)")
+    parser.add_argument("--out", type=Path, help="output folder [default: models/NAME]")
+    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--lr", type=float, default=3e-3, help="peak learning rate (one-cycle)")
+    parser.add_argument("--weight-decay", type=float, default=1e-4)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--tile-size", type=int, default=512, help="default tile core size in the card")
+    parser.add_argument("--halo", type=int, help="halo in pixels [default: measured on validation chips]")
+    parser.add_argument("--max-minutes", type=float, default=55.0,
+                        help="stop training after this long (the card records it)")
+    parser.add_argument("--data", default="", help="how the scenes were made (recorded in the card)")
+    parser.add_argument("--synthetic", action="store_true", help="the scenes are synthetic (geoscout synth)")
+    return parser.parse_args()
+
+
+def augment(images: np.ndarray, targets: np.ndarray, rng: np.random.Generator) -> tuple:
+    """One of the eight rotations and flips of each chip (imagery seen from above has no up)."""
+    out_i, out_t = np.empty_like(images), np.empty_like(targets)
+    for n, code in enumerate(rng.integers(0, 8, len(images))):
+        image, target = np.rot90(images[n], code % 4, (1, 2)), np.rot90(targets[n], code % 4, (1, 2))
+        if code >= 4:
+            image, target = image[:, :, ::-1], target[:, :, ::-1]
+        out_i[n], out_t[n] = image, target
+    return out_i, out_t
+
+
+def band_statistics(images: list) -> tuple:
+    """Mean and standard deviation per band over the pixels with data."""
+    stack = np.stack(images).astype(np.float32)
+    valid = np.abs(stack).sum(1, keepdims=True) > 0
+    count = valid.sum()
+    mean = (stack * valid).sum((0, 2, 3)) / count
+    var = (((stack - mean[None, :, None, None]) ** 2) * valid).sum((0, 2, 3)) / count
+    return (torch.tensor(mean, dtype=torch.float32),
+            torch.tensor(np.sqrt(var).clip(1e-3), dtype=torch.float32))
+
+
+def train(model: net.SegNet, split: chips.Split, outputs: list, mean, std, args) -> dict:
+    images, targets = np.stack(split.images), np.stack(split.targets)
+    steps_per_epoch = len(images) // args.batch
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr,
+                                                   total_steps=args.epochs * steps_per_epoch)
+    started = time.time()
+    history = []
+    for epoch in range(args.epochs):
+        rng = np.random.default_rng([args.seed, epoch])
+        order = rng.permutation(len(images))
+        model.train()
+        total = 0.0
+        for step in range(steps_per_epoch):
+            picked = np.sort(order[step * args.batch : (step + 1) * args.batch])
+            x, y = augment(images[picked], targets[picked], rng)
+            x = torch.from_numpy(x.astype(np.float32))
+            y = torch.from_numpy(y.astype(np.float32) / 255.0)
+            valid = (x.abs().sum(1) > 0).to(torch.float32)
+            logits = model((x - mean[None, :, None, None]) / std[None, :, None, None])
+            loss = losses.total_loss(logits, y, valid, outputs)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            total += float(loss)
+        minutes = (time.time() - started) / 60
+        history.append(round(total / steps_per_epoch, 4))
+        print(f"epoch {epoch + 1}/{args.epochs}: loss {history[-1]:.4f}, {minutes:.1f} min", flush=True)
+        if minutes > args.max_minutes and epoch + 1 < args.epochs:
+            print(f"stopping: past --max-minutes {args.max_minutes}", flush=True)
+            break
+    return {"epochs_done": len(history), "loss_per_epoch": history,
+            "minutes": round((time.time() - started) / 60, 1)}
+
+
+def save_module(module, path: Path) -> None:
+    partial = path.with_suffix(".pt.partial")
+    module.save(str(partial))
+    os.replace(partial, path)
+
+
+def main() -> int:
+    args = parse_args()
+    out = args.out or REPO / "models" / args.name
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    torch.use_deterministic_algorithms(True)
+    profile = card.PROFILES[args.profile]
+
+    manifest, splits = chips.load(args.chips)
+    train_split, val_split = splits["train"], splits["val"]
+    if not len(train_split) or not len(val_split):
+        raise SystemExit(f"need chips in both splits (train: {len(train_split)}, val: {len(val_split)}); "
+                         "use geoscout chips --val-share")
+    if len(manifest["bands"]) != len(profile["bands"]) or manifest["data_type"] != profile["data_type"]:
+        raise SystemExit(f"chips have {len(manifest['bands'])} {manifest['data_type']} bands; "
+                         f"profile {args.profile} needs {len(profile['bands'])} {profile['data_type']}")
+    names = [c["class"] for c in manifest["classes"]]
+    outputs = [c["output"] for c in manifest["classes"]]
+    print(f"chips: {len(train_split)} train ({len(train_split.scenes())} scenes), "
+          f"{len(val_split)} val ({len(val_split.scenes())} scenes)", flush=True)
+
+    mean, std = band_statistics(train_split.images)
+    model = net.SegNet(len(manifest["bands"]), len(names))
+    fitted = train(model, train_split, outputs, mean, std, args)
+
+    out.mkdir(parents=True, exist_ok=True)
+    weights = out / "model.pt"
+    save_module(net.export(model.eval(), mean, std), weights)
+    deployed = torch.jit.load(str(weights))
+
+    predictions = tuning.predict_bytes(deployed, val_split.images)
+    tuned = tuning.tune(predictions, val_split.targets, val_split.gsd, outputs, names,
+                        profile["point_radius_m"])
+    for name, figures in tuned.items():
+        print(f"val {name}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+                                          for k, v in figures.items()), flush=True)
+    halo_images = sorted(val_split.images, key=lambda i: -i.shape[-1])[:8]
+    halo = tuning.measure_halo(deployed, halo_images, HALO_CORE, net.SIZE_MULTIPLE, HALO_TOLERANCE)
+    print(f"halo: {halo}", flush=True)
+    chosen_halo = args.halo or halo["halo"]
+    if chosen_halo is None:
+        raise SystemExit("no halo that fits the validation chips keeps cores within tolerance; "
+                         "make larger validation chips or give --halo")
+
+    classes = []
+    for k, (name, output) in enumerate(zip(names, outputs)):
+        entry = {"class": name, "channel": k, "output": output, "threshold": tuned[name]["threshold"]}
+        if name in card.MIN_AREA_M2:
+            entry["min_area_m2"] = card.MIN_AREA_M2[name]
+        classes.append(entry)
+    training = {
+        "synthetic": args.synthetic,
+        "data": args.data,
+        "scenes": {"train": len(train_split.scenes()), "val": len(val_split.scenes())},
+        "chips": {"train": len(train_split), "val": len(val_split),
+                  "size": manifest["chip_size"], "folders": [str(Path(c)) for c in args.chips]},
+        "gsd_m_trained": manifest["gsd_range"],
+        "outlet_sigma": manifest["outlet_sigma_m"] or f"{manifest['outlet_sigma_px']} px",
+        "epochs": args.epochs, "batch": args.batch, "optimizer": "AdamW, one-cycle",
+        "lr": args.lr, "weight_decay": args.weight_decay, "seed": args.seed, "threads": args.threads,
+        "augmentation": "rotations by 90 degrees and flips",
+        "loss": "BCE + soft Dice (polygon classes), penalty-reduced focal loss (point classes)",
+        **fitted,
+        "validation": tuned,
+        "halo_measured": {"core_px": HALO_CORE, "tolerance": HALO_TOLERANCE, **halo},
+        "command": " ".join(["scripts/train.py"] + sys.argv[1:]),
+    }
+    document = card.build(
+        name=args.name,
+        description=f"geoscout {args.profile} model: coal gangue piles, discharge outlets and dust sources. "
+        + ("Trained on synthetic scenes only (geoscout synth); real imagery may need fine-tuning."
+           if args.synthetic else ""),
+        architecture=net.ARCHITECTURE, profile=args.profile, layout=manifest, classes=classes,
+        weights=weights, tile_size=args.tile_size, halo=chosen_halo, size_multiple=net.SIZE_MULTIPLE,
+        gsd_range_m=profile["gsd_range_m"], total_parameters=sum(p.numel() for p in model.parameters()),
+        training=training, metrics={},
+    )
+    problems = card.validate(document, out)
+    if problems:
+        raise SystemExit("the card does not validate:\n  " + "\n  ".join(problems))
+    partial = out / "card.json.partial"
+    partial.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    os.replace(partial, out / "card.json")
+    print(f"wrote {weights} ({weights.stat().st_size / 1e6:.1f} MB) and {out / 'card.json'} "
+          f"in {fitted['minutes']} min of training", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
