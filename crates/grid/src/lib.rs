@@ -18,7 +18,9 @@ mod crs;
 mod error;
 mod grid;
 mod network;
+mod outfall;
 mod rivers;
+mod summary;
 mod table;
 mod vector;
 
@@ -27,5 +29,7 @@ pub use builder::{BoundaryFields, GridSpec, build_grid, write_grid};
 pub use crs::{MetricCrs, Reprojector, WGS84, spatial_ref_from_epsg};
 pub use error::{Error, Result};
 pub use grid::{Cell, FieldMap, Grid};
+pub use outfall::{dms, write_outfall_checklist};
 pub use rivers::{Bank, River, RiverOptions, RiverPosition, Rivers};
+pub use summary::{SummaryCounts, write_summaries};
 pub use table::CsvOptions;
