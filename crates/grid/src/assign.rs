@@ -140,3 +140,197 @@ impl Grid {
         Ok(summary)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Cell, MetricCrs};
+    use geo::{Rect, coord, polygon};
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+    use std::path::Path;
+
+    const SIZE: f64 = 100.0;
+
+    fn cell(id: String, geometry: MultiPolygon<f64>) -> Cell {
+        Cell {
+            id: id.clone(),
+            name: id,
+            level: None,
+            parent: None,
+            county: None,
+            city: None,
+            responsible_unit: None,
+            area_m2: geometry.unsigned_area(),
+            geometry,
+        }
+    }
+
+    /// A 12 x 12 lattice of 100 m squares whose ids run against the lattice order, plus an
+    /// L-shaped cell, a triangle and a cell overlapping two squares, east of the lattice.
+    fn test_grid() -> Grid {
+        let mut cells = Vec::new();
+        for i in 0..12 {
+            for j in 0..12 {
+                let rect = Rect::new(
+                    coord! { x: i as f64 * SIZE, y: j as f64 * SIZE },
+                    coord! { x: (i + 1) as f64 * SIZE, y: (j + 1) as f64 * SIZE },
+                );
+                let id = format!("sq-{:03}", 143 - (i * 12 + j));
+                cells.push(cell(id, MultiPolygon(vec![rect.to_polygon()])));
+            }
+        }
+        let l_shape = polygon![
+            (x: 1200.0, y: 0.0), (x: 1500.0, y: 0.0), (x: 1500.0, y: 100.0),
+            (x: 1300.0, y: 100.0), (x: 1300.0, y: 300.0), (x: 1200.0, y: 300.0),
+        ];
+        let triangle =
+            polygon![(x: 1300.0, y: 100.0), (x: 1500.0, y: 100.0), (x: 1300.0, y: 300.0)];
+        let overlap = polygon![
+            (x: 1050.0, y: 1050.0), (x: 1150.0, y: 1050.0), (x: 1150.0, y: 1150.0), (x: 1050.0, y: 1150.0),
+        ];
+        cells.push(cell("L".into(), MultiPolygon(vec![l_shape])));
+        cells.push(cell("T".into(), MultiPolygon(vec![triangle])));
+        cells.push(cell("O".into(), MultiPolygon(vec![overlap])));
+        Grid::new(Path::new("test"), MetricCrs::from_epsg(4547), cells).unwrap()
+    }
+
+    /// The reference: every cell tested, the smallest id among those containing the point.
+    fn brute_force_point(grid: &Grid, p: Coord<f64>) -> Option<String> {
+        let point = Point::from(p);
+        grid.cells()
+            .iter()
+            .filter(|c| c.geometry.intersects(&point))
+            .map(|c| c.id.clone())
+            .min()
+    }
+
+    /// The reference: every cell's share of the area, the largest (ties within 1e-6 of the
+    /// lead's area to the smallest id).
+    fn brute_force_area(grid: &Grid, polygon: &MultiPolygon<f64>) -> Option<String> {
+        let tie = 1e-6 * polygon.unsigned_area();
+        let mut shares: Vec<(f64, String)> = grid
+            .cells()
+            .iter()
+            .map(|c| {
+                (
+                    c.geometry.intersection(polygon).unsigned_area(),
+                    c.id.clone(),
+                )
+            })
+            .filter(|(a, _)| *a > 0.0)
+            .collect();
+        let top = shares.iter().map(|(a, _)| *a).fold(0.0, f64::max);
+        shares.retain(|(a, _)| *a >= top - tie);
+        shares.into_iter().map(|(_, id)| id).min()
+    }
+
+    fn id_of(grid: &Grid, index: Option<usize>) -> Option<String> {
+        index.map(|i| grid.cells()[i].id.clone())
+    }
+
+    #[test]
+    fn points_agree_with_a_brute_force_pass_including_borders_and_corners() {
+        let grid = test_grid();
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut points: Vec<Coord<f64>> = (0..3000)
+            .map(|_| coord! { x: rng.random_range(-150.0..1650.0), y: rng.random_range(-150.0..1350.0) })
+            .collect();
+        // Every lattice corner and edge midpoint: points on shared borders.
+        for i in 0..=16 {
+            for j in 0..=13 {
+                points.push(coord! { x: i as f64 * SIZE, y: j as f64 * SIZE });
+                points.push(coord! { x: i as f64 * SIZE + 50.0, y: j as f64 * SIZE });
+                points.push(coord! { x: i as f64 * SIZE, y: j as f64 * SIZE + 50.0 });
+            }
+        }
+        // On the triangle's hypotenuse, shared with the L's inner corner region.
+        points.extend(
+            (0..=10).map(|k| coord! { x: 1300.0 + 20.0 * k as f64, y: 300.0 - 20.0 * k as f64 }),
+        );
+        let mut on_border = 0;
+        for p in points {
+            let expected = brute_force_point(&grid, p);
+            assert_eq!(id_of(&grid, grid.cell_at(p)), expected, "point {p:?}");
+            let containing = grid
+                .cells()
+                .iter()
+                .filter(|c| c.geometry.intersects(&Point::from(p)))
+                .count();
+            on_border += usize::from(containing > 1);
+        }
+        assert!(on_border > 300, "only {on_border} points on shared borders");
+    }
+
+    #[test]
+    fn a_point_on_a_shared_border_goes_to_the_smallest_id() {
+        let grid = test_grid();
+        // x = 100 is the border between squares (0, 0) = sq-143 and (1, 0) = sq-131.
+        assert_eq!(
+            id_of(&grid, grid.cell_at(coord! { x: 100.0, y: 50.0 })).unwrap(),
+            "sq-131"
+        );
+        // The corner (100, 100) is shared by sq-143, sq-142, sq-131, sq-130.
+        assert_eq!(
+            id_of(&grid, grid.cell_at(coord! { x: 100.0, y: 100.0 })).unwrap(),
+            "sq-130"
+        );
+        // Inside the overlap of "O" and sq-011: "O" sorts first.
+        assert_eq!(
+            id_of(&grid, grid.cell_at(coord! { x: 1120.0, y: 1120.0 })).unwrap(),
+            "O"
+        );
+        assert_eq!(grid.cell_at(coord! { x: -1.0, y: 50.0 }), None);
+    }
+
+    #[test]
+    fn polygons_go_to_the_cell_holding_most_of_their_area() {
+        let grid = test_grid();
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for _ in 0..400 {
+            let (x, y) = (
+                rng.random_range(-100.0..1600.0),
+                rng.random_range(-100.0..1300.0),
+            );
+            let (w, h) = (rng.random_range(1.0..180.0), rng.random_range(1.0..180.0));
+            let square = Rect::new(coord! { x: x, y: y }, coord! { x: x + w, y: y + h });
+            let polygon = MultiPolygon(vec![square.to_polygon()]);
+            assert_eq!(
+                id_of(&grid, grid.cell_for_area(&polygon)),
+                brute_force_area(&grid, &polygon),
+                "polygon {square:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_polygon_split_evenly_goes_to_the_smallest_id() {
+        let grid = test_grid();
+        // 40 m either side of x = 100: squares sq-143 (west) and sq-131 (east).
+        let even = Rect::new(coord! { x: 60.0, y: 10.0 }, coord! { x: 140.0, y: 30.0 });
+        let polygon = MultiPolygon(vec![even.to_polygon()]);
+        assert_eq!(
+            id_of(&grid, grid.cell_for_area(&polygon)).unwrap(),
+            "sq-131"
+        );
+        // Slightly more to the west.
+        let west = Rect::new(coord! { x: 59.0, y: 10.0 }, coord! { x: 139.0, y: 30.0 });
+        let polygon = MultiPolygon(vec![west.to_polygon()]);
+        assert_eq!(
+            id_of(&grid, grid.cell_for_area(&polygon)).unwrap(),
+            "sq-143"
+        );
+        // Mostly outside the grid: the cell holding the part inside.
+        let outside = Rect::new(coord! { x: -500.0, y: 10.0 }, coord! { x: 5.0, y: 30.0 });
+        let polygon = MultiPolygon(vec![outside.to_polygon()]);
+        assert_eq!(
+            id_of(&grid, grid.cell_for_area(&polygon)).unwrap(),
+            "sq-143"
+        );
+        let far = Rect::new(coord! { x: -500.0, y: 10.0 }, coord! { x: -5.0, y: 30.0 });
+        assert_eq!(
+            grid.cell_for_area(&MultiPolygon(vec![far.to_polygon()])),
+            None
+        );
+    }
+}
