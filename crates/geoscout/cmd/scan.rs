@@ -9,7 +9,7 @@ use geoscout_core::Class;
 use geoscout_model::Device;
 use geoscout_scan::{ScanOptions, expand_inputs, scan};
 
-use super::common::{Epsg, parse_threshold, default_threads};
+use super::common::{Epsg, default_threads, parse_threshold};
 
 /// Flags of `geoscout scan`.
 #[derive(Debug, clap::Args)]
@@ -75,11 +75,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    let threads = args.threads.map_or_else(default_threads, usize::from);
+    // Tiles are read on rayon's global pool; the model's threads are set from the same flag.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
     let options = ScanOptions {
         model: args.model,
         device: args.device,
         batch: args.batch.into(),
-        threads: args.threads.map_or_else(default_threads, usize::from),
+        threads,
         tile_size: args.tile_size,
         thresholds: args.threshold.into_iter().collect::<BTreeMap<_, _>>(),
         min_area_m2: args.min_area,

@@ -1,0 +1,312 @@
+//! `geoscout scan` end to end: the shipped models on scenes made by `geoscout synth`, the
+//! outputs opened by GDAL's own tools, seams, batches with bad inputs, and the real rasters.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use geo::{Area, BooleanOps, Geometry, MultiPolygon, Winding};
+use geoscout_leads::{Lead, read_geojson};
+
+fn geoscout(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_geoscout"))
+        .args(args)
+        .output()
+        .expect("geoscout runs")
+}
+
+fn ok(output: Output) -> Output {
+    assert!(
+        output.status.success(),
+        "geoscout failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 path")
+}
+
+/// A scene of `profile` made by the project's own generator, with a seed never used in
+/// training (the held-out range 9000-9999).
+fn synth(dir: &Path, profile: &str, size: u32, seed: u32) -> PathBuf {
+    let out = dir.join(format!("{profile}-{seed}"));
+    ok(geoscout(&[
+        "synth",
+        "--profile",
+        profile,
+        "--out",
+        path_str(&out),
+        "--scenes",
+        "1",
+        "--size",
+        &size.to_string(),
+        "--seed",
+        &seed.to_string(),
+    ]));
+    out
+}
+
+fn scan(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["scan", "--quiet", "--out", path_str(out)];
+    args.extend(inputs.iter().map(|p| path_str(p)));
+    args.extend(extra);
+    geoscout(&args)
+}
+
+fn ogrinfo(path: &Path) -> String {
+    let output = Command::new("ogrinfo")
+        .args(["-ro", "-so", "-al", path_str(path)])
+        .output()
+        .expect("ogrinfo (gdal-bin) runs");
+    assert!(
+        output.status.success(),
+        "ogrinfo cannot open {}",
+        path.display()
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn feature_count(ogrinfo: &str) -> usize {
+    ogrinfo
+        .lines()
+        .filter_map(|l| l.strip_prefix("Feature Count: "))
+        .map(|n| n.trim().parse::<usize>().unwrap())
+        .sum()
+}
+
+fn run_record(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn scan_writes_leads_that_gis_tools_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenes = synth(dir.path(), "satellite", 768, 9101);
+    let out = dir.path().join("out");
+    ok(scan(&[&scenes], &out, &["--crs", "EPSG:4547"]));
+
+    let leads = read_geojson(&out.join("leads.geojson")).unwrap();
+    assert!(!leads.is_empty(), "no leads on a scene with targets");
+    let n = leads.len();
+    assert_eq!(feature_count(&ogrinfo(&out.join("leads.geojson"))), n);
+    let fgb = ogrinfo(&out.join("leads.fgb"));
+    assert_eq!(feature_count(&fgb), n);
+    assert!(fgb.contains("WGS 84"), "{fgb}");
+    let gpkg = ogrinfo(&out.join("leads.gpkg"));
+    assert_eq!(feature_count(&gpkg), n);
+    assert!(
+        gpkg.contains("4547"),
+        "leads.gpkg not in EPSG:4547:\n{gpkg}"
+    );
+    assert!(out.join("leads.qml").exists());
+
+    // RFC 7946: no crs member, coordinates in range, outer rings counter-clockwise.
+    let text = std::fs::read_to_string(out.join("leads.geojson")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(json.get("crs").is_none());
+    for lead in &leads {
+        assert!((-180.0..=180.0).contains(&lead.lon) && (-90.0..=90.0).contains(&lead.lat));
+        for polygon in polygons(&lead.geometry) {
+            assert!(
+                polygon.exterior().is_ccw(),
+                "{} is not counter-clockwise",
+                lead.id
+            );
+        }
+        let chip = lead.chip.as_deref().expect("every lead has a picture");
+        assert!(out.join(chip).is_file(), "missing {chip}");
+        assert_eq!(lead.model.as_deref(), Some("satellite"));
+        assert_eq!(lead.model_sha256.as_ref().map(String::len), Some(64));
+        assert!(lead.source.as_deref().unwrap().ends_with(".tif"));
+    }
+
+    let record = run_record(&out);
+    assert_eq!(record["inputs"][0]["status"], "ok");
+    assert_eq!(record["failures"].as_array().unwrap().len(), 0);
+    let counted: u64 = record["counts"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(counted as usize, n);
+    assert!(record["models"]["satellite"]["sha256"].is_string());
+    // Nothing staged is left behind.
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+}
+
+fn polygons(geometry: &Geometry<f64>) -> Vec<geo::Polygon<f64>> {
+    match geometry {
+        Geometry::Polygon(p) => vec![p.clone()],
+        Geometry::MultiPolygon(mp) => mp.0.clone(),
+        _ => Vec::new(),
+    }
+}
+
+fn by_id(leads: Vec<Lead>) -> BTreeMap<String, Lead> {
+    leads.into_iter().map(|l| (l.id.clone(), l)).collect()
+}
+
+fn iou(a: &Geometry<f64>, b: &Geometry<f64>) -> f64 {
+    let (a, b) = (MultiPolygon(polygons(a)), MultiPolygon(polygons(b)));
+    let inter = a.intersection(&b).unsigned_area();
+    inter / (a.unsigned_area() + b.unsigned_area() - inter)
+}
+
+/// The same scene scanned with tile sizes 256, 512 and 1024 and with 1 and 2 threads gives the
+/// same leads: same count, same ids, polygons with IoU above 0.95, points within a pixel.
+#[test]
+fn seams_tile_sizes_and_threads_do_not_change_the_leads() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenes = synth(dir.path(), "satellite", 1280, 9102);
+    let mut runs = Vec::new();
+    for (tile, threads) in [("512", "2"), ("256", "2"), ("1024", "1"), ("512", "1")] {
+        let out = dir.path().join(format!("out-{tile}-{threads}"));
+        ok(scan(
+            &[&scenes],
+            &out,
+            &["--tile-size", tile, "--threads", threads],
+        ));
+        runs.push((
+            tile,
+            threads,
+            by_id(read_geojson(&out.join("leads.geojson")).unwrap()),
+        ));
+    }
+    let (_, _, reference) = &runs[0];
+    assert!(!reference.is_empty());
+    assert!(
+        reference.values().any(|l| l.seam_merged),
+        "the scene should have a lead across a 512 px tile border"
+    );
+    for (tile, threads, leads) in &runs[1..] {
+        let ids: Vec<_> = leads.keys().collect();
+        assert_eq!(
+            ids,
+            reference.keys().collect::<Vec<_>>(),
+            "tile size {tile}, {threads} thread(s): different leads"
+        );
+        for (id, lead) in leads {
+            let other = &reference[id];
+            match &lead.geometry {
+                Geometry::Point(p) => {
+                    let d = ((p.x() - other.lon).powi(2) + (p.y() - other.lat).powi(2)).sqrt();
+                    assert!(d < 2e-5, "{id} moved by {d} degrees");
+                }
+                g => assert!(iou(g, &other.geometry) > 0.95, "{id}: IoU too low"),
+            }
+        }
+    }
+}
+
+/// A batch with unreadable, corrupt, wrong-band and ungeoreferenced inputs finishes the good
+/// ones, reports each bad one with its reason, and exits non-zero.
+#[test]
+fn a_batch_with_bad_inputs_finishes_and_reports_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = synth(dir.path(), "satellite", 512, 9103);
+    let bad = dir.path().join("bad");
+    std::fs::create_dir(&bad).unwrap();
+    std::fs::write(bad.join("notes.tif"), "this is not a raster").unwrap();
+    let scene = std::fs::read_dir(&good)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "tif"))
+        .unwrap();
+    let bytes = std::fs::read(&scene).unwrap();
+    std::fs::write(bad.join("truncated.tif"), &bytes[..bytes.len() / 3]).unwrap();
+    let plain = bad.join("plain.tif");
+    ok(Command::new("gdal_translate")
+        .args([
+            "-q",
+            "-co",
+            "PROFILE=BASELINE",
+            "--config",
+            "GDAL_PAM_ENABLED",
+            "NO",
+        ])
+        .args([path_str(&scene), path_str(&plain)])
+        .output()
+        .unwrap());
+    let rgb = bad.join("rgb.tif");
+    ok(Command::new("gdal_translate")
+        .args([
+            "-q", "-b", "3", "-b", "2", "-b", "1", "-ot", "Byte", "-scale",
+        ])
+        .args([path_str(&scene), path_str(&rgb)])
+        .output()
+        .unwrap());
+
+    let out = dir.path().join("out");
+    let output = scan(&[&good, &bad], &out, &[]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "exit status says something failed"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let record = run_record(&out);
+    let failures = record["failures"].as_array().unwrap();
+    for name in ["notes.tif", "truncated.tif", "plain.tif", "rgb.tif"] {
+        assert!(
+            stderr.contains(name),
+            "{name} not reported on stderr:\n{stderr}"
+        );
+        assert!(
+            failures
+                .iter()
+                .any(|f| f["path"].as_str().unwrap().ends_with(name)),
+            "{name} not in run.json failures"
+        );
+    }
+    assert!(stderr.contains("georeferenc"), "{stderr}");
+    assert!(stderr.contains("band"), "{stderr}");
+    let leads = read_geojson(&out.join("leads.geojson")).unwrap();
+    assert!(!leads.is_empty(), "the good scene's leads are written");
+    assert!(
+        leads
+            .iter()
+            .all(|l| l.source.as_deref() != Some("plain.tif"))
+    );
+}
+
+/// Every raster under ../shared/data/real/raster/ in one batch: each gives leads or a clear
+/// per-file error, and the batch finishes.
+#[test]
+fn every_real_raster_gives_leads_or_a_clear_error() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real/raster");
+    if !shared.is_dir() {
+        eprintln!(
+            "skipped: {} not found (the real rasters live beside the repository in ../shared)",
+            shared.display()
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = scan(&[&shared], &out, &[]);
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{output:?}");
+    let record = run_record(&out);
+    let inputs = record["inputs"].as_array().unwrap();
+    assert!(inputs.len() >= 15, "only {} rasters found", inputs.len());
+    for input in inputs {
+        match input["status"].as_str().unwrap() {
+            "ok" => {}
+            "failed" => {
+                let error = input["error"].as_str().unwrap();
+                let name = Path::new(input["path"].as_str().unwrap())
+                    .file_name()
+                    .unwrap();
+                assert!(error.contains(name.to_str().unwrap()), "{error}");
+                assert!(!error.contains("panicked"), "{error}");
+            }
+            other => panic!("unexpected status {other}"),
+        }
+    }
+}
