@@ -63,6 +63,10 @@ mod tests {
         );
         assert!(parse_threshold("dust_source").is_err());
         assert!(parse_threshold("dust_source=1.5").is_err());
-        assert!(parse_threshold("river=0.5").unwrap_err().contains("unknown class"));
+        assert!(
+            parse_threshold("river=0.5")
+                .unwrap_err()
+                .contains("unknown class")
+        );
     }
 }
