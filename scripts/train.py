@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of the repository
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from geoscout_ml import card, chips, losses, net, tuning  # noqa: E402
 

@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of the repository
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from geoscout_ml import card  # noqa: E402
 

@@ -50,6 +50,9 @@ pub struct ChipOptions {
     /// Standard deviation of the outlet heat map in metres; `None` for
     /// [`DEFAULT_OUTLET_SIGMA_PX`] pixels of each raster.
     pub outlet_sigma_m: Option<f64>,
+    /// Share (0..=1) of training chips without targets but with a negative (confuser) label
+    /// that are kept.
+    pub negative_share: f64,
     /// Share (0..=1) of training chips without targets or negatives that are kept.
     pub empty_share: f64,
     /// Share (0..=1) of rasters set aside whole as the validation split.
@@ -73,6 +76,7 @@ impl Default for ChipOptions {
             size: 256,
             stride: 256,
             outlet_sigma_m: None,
+            negative_share: 1.0,
             empty_share: 0.25,
             val_share: 0.1,
             max_nodata_share: 0.5,
@@ -92,6 +96,16 @@ pub enum Split {
     Train,
     /// Choosing thresholds and checking progress; never trained on.
     Val,
+}
+
+impl Split {
+    /// The split's name in the index (`train`, `val`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Split::Train => "train",
+            Split::Val => "val",
+        }
+    }
 }
 
 /// A class as the manifest describes it.
@@ -161,6 +175,8 @@ pub struct Manifest {
     pub outlet_sigma_m: Option<f64>,
     /// Outlet heat-map standard deviation in pixels when no size in metres is given.
     pub outlet_sigma_px: f64,
+    /// Share of training chips with confusers but no targets kept.
+    pub negative_share: f64,
     /// Share of empty training chips kept.
     pub empty_share: f64,
     /// Seed of the split and of the empty chips.
@@ -179,8 +195,8 @@ pub struct Manifest {
 /// All rasters must have the same bands, data type and scaling. Whole rasters go to the
 /// validation split (`val_share` of them, chosen by the seed; at least one when there are two
 /// or more rasters and `val_share` > 0), so that no scene is in both splits. In the training
-/// split every chip with a target pixel or a negative label is kept, and `empty_share` of the
-/// rest; the validation split keeps every chip, so that thresholds are tuned on whole scenes.
+/// split every chip with a target pixel is kept, `negative_share` of those with only negative
+/// (confuser) labels and `empty_share` of the rest; the validation split keeps every chip, so that thresholds are tuned on whole scenes.
 /// The index and manifest are written last, through temporary names.
 pub fn write_chips(
     rasters: &[PathBuf],
@@ -220,9 +236,7 @@ pub fn write_chips(
 
     let mut chips = BTreeMap::new();
     for report in &reports {
-        let split = serde_json::to_value(report.split).expect("a split serialises");
-        let key = split.as_str().expect("a split is a string").to_string();
-        *chips.entry(key).or_insert(0) += report.chips;
+        *chips.entry(report.split.name().to_string()).or_insert(0) += report.chips;
     }
     let gsds = reports.iter().map(|r| r.gsd);
     let manifest = Manifest {
@@ -239,6 +253,7 @@ pub fn write_chips(
         stride: options.stride,
         outlet_sigma_m: options.outlet_sigma_m,
         outlet_sigma_px: DEFAULT_OUTLET_SIGMA_PX,
+        negative_share: options.negative_share,
         empty_share: options.empty_share,
         seed: options.seed,
         gsd_range: [
@@ -325,10 +340,14 @@ fn chip_raster(
                 .collect();
             let negatives = renderer.negatives_in(window);
             let has_target = pixels.values().any(|&n| n > 0);
+            let share = if negatives > 0 {
+                options.negative_share
+            } else {
+                options.empty_share
+            };
             let keep = split == Split::Val
                 || has_target
-                || negatives > 0
-                || unit_hash(options.seed, stem, row, col) < options.empty_share;
+                || unit_hash(options.seed, stem, row, col) < share;
             if !keep {
                 continue;
             }
@@ -407,7 +426,8 @@ fn unique_stems(rasters: &[PathBuf]) -> Result<Vec<String>> {
 /// The stems of the rasters that form the validation split.
 fn validation_set<'a>(stems: &'a [String], options: &ChipOptions) -> BTreeSet<&'a str> {
     let mut count = (stems.len() as f64 * options.val_share).round() as usize;
-    if options.val_share > 0.0 && stems.len() >= 2 {
+    // A share between 0 and 1 leaves at least one raster in each split where it can.
+    if stems.len() >= 2 && options.val_share > 0.0 && options.val_share < 1.0 {
         count = count.clamp(1, stems.len() - 1);
     }
     let mut ranked: Vec<&str> = stems.iter().map(String::as_str).collect();
@@ -482,6 +502,11 @@ mod tests {
         assert_ne!(val, other);
         assert_eq!(validation_set(&stems[..2], &options).len(), 1);
         assert_eq!(validation_set(&stems[..1], &options).len(), 0);
+        let all = ChipOptions {
+            val_share: 1.0,
+            ..options
+        };
+        assert_eq!(validation_set(&stems, &all).len(), 20);
     }
 
     #[test]

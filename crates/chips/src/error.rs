@@ -14,6 +14,9 @@ pub enum Error {
         /// GDAL's own message.
         source: gdal::errors::GdalError,
     },
+    /// The raster stage could not open, describe or read a raster (its message names the file).
+    #[error(transparent)]
+    Raster(#[from] geoscout_raster::Error),
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {

@@ -1,10 +1,6 @@
 //! The pixel grid of a raster: its size and the affine map between pixels and its CRS.
 
-use std::path::Path;
-
-use gdal::{Dataset, GeoTransform, GeoTransformEx};
-
-use crate::{Error, Result};
+use gdal::{GeoTransform, GeoTransformEx};
 
 /// A window of pixels: column and row of its top-left corner, width and height.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,20 +27,6 @@ pub struct PixelGrid {
 }
 
 impl PixelGrid {
-    /// The grid of an open raster; a raster without a geotransform is refused, since labels in a
-    /// CRS cannot be placed on it.
-    pub fn of(dataset: &Dataset, path: &Path) -> Result<PixelGrid> {
-        let geo_transform = dataset.geo_transform().map_err(|_| {
-            Error::invalid(
-                path,
-                "the raster has no geotransform, so labels cannot be placed on it",
-            )
-        })?;
-        let (width, height) = dataset.raster_size();
-        PixelGrid::new(width, height, geo_transform)
-            .ok_or_else(|| Error::invalid(path, "the raster's geotransform cannot be inverted"))
-    }
-
     /// A grid from its size and geotransform; `None` when the geotransform is singular.
     pub fn new(width: usize, height: usize, geo_transform: GeoTransform) -> Option<PixelGrid> {
         let inverse = geo_transform.invert().ok()?;

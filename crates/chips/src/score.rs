@@ -277,41 +277,55 @@ struct Peak {
     value: u8,
 }
 
-/// Local maxima at or above `threshold` in a `width`-wide image, strongest first, no two
-/// closer than `radius_px` (the weaker one, or the later one in raster order, is dropped).
+/// The peaks of a heat map, strongest first: pixels at or above `threshold` that are the
+/// largest within the square of half-width `floor(radius_px)` (at least 1) around them, ties going
+/// to the earlier pixel in raster order. scripts/geoscout_ml/tuning.py finds peaks the same way.
 fn find_peaks(image: &[u8], width: usize, threshold: u8, radius_px: f64) -> Vec<Peak> {
     let height = image.len() / width;
-    let mut candidates: Vec<(u8, usize)> = Vec::new();
-    for row in 0..height {
-        for col in 0..width {
-            let value = image[row * width + col];
-            if value < threshold {
-                continue;
-            }
-            let is_max = (row.saturating_sub(1)..(row + 2).min(height)).all(|r| {
-                (col.saturating_sub(1)..(col + 2).min(width)).all(|c| image[r * width + c] <= value)
-            });
-            if is_max {
-                candidates.push((value, row * width + col));
-            }
-        }
-    }
-    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut peaks: Vec<Peak> = Vec::new();
-    for (value, index) in candidates {
-        let peak = Peak {
-            col: (index % width) as f64 + 0.5,
-            row: (index / width) as f64 + 0.5,
-            value,
-        };
-        if peaks
-            .iter()
-            .all(|p| distance(p.col, p.row, peak.col, peak.row) >= radius_px)
-        {
-            peaks.push(peak);
-        }
-    }
+    let count = image.len() as u64;
+    // Unique keys: the value first, then earlier pixels before later ones.
+    let keys: Vec<u64> = image
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| u64::from(v) * count + (count - 1 - i as u64))
+        .collect();
+    let reach = (radius_px as usize).max(1);
+    let rows_max = sliding_max(&keys, width, height, reach, 1, width);
+    let window_max = sliding_max(&rows_max, height, width, reach, width, 1);
+    let mut peaks: Vec<(u8, usize)> = (0..image.len())
+        .filter(|&i| image[i] >= threshold && keys[i] == window_max[i])
+        .map(|i| (image[i], i))
+        .collect();
+    peaks.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     peaks
+        .into_iter()
+        .map(|(value, i)| Peak {
+            col: (i % width) as f64 + 0.5,
+            row: (i / width) as f64 + 0.5,
+            value,
+        })
+        .collect()
+}
+
+/// The maximum over `reach` elements either side along one axis of a 2-D array: `lines` lines of
+/// `length` elements, elements `step` apart within a line and lines `line_step` apart.
+fn sliding_max(
+    values: &[u64],
+    length: usize,
+    lines: usize,
+    reach: usize,
+    step: usize,
+    line_step: usize,
+) -> Vec<u64> {
+    let mut out = vec![0; values.len()];
+    for line in 0..lines {
+        let at = |k: usize| line * line_step + k * step;
+        for k in 0..length {
+            let (lo, hi) = (k.saturating_sub(reach), (k + reach).min(length - 1));
+            out[at(k)] = (lo..=hi).map(|j| values[at(j)]).max().unwrap_or(0);
+        }
+    }
+    out
 }
 
 /// Matches peaks (strongest first) one-to-one to the nearest unmatched point within
@@ -366,6 +380,7 @@ mod tests {
         let mut image = vec![0u8; width * 20];
         image[5 * width + 5] = 200;
         image[5 * width + 7] = 150; // within 5 px of the stronger peak: suppressed
+        image[8 * width + 8] = 200; // as strong, but later in raster order: suppressed
         image[5 * width + 30] = 120;
         image[15 * width + 30] = 90; // below the threshold
         let peaks = find_peaks(&image, width, 100, 5.0);

@@ -1,11 +1,10 @@
-//! A labelled raster as the chips stage sees it: its grid, bands, scaling and windowed reads of
-//! scaled values.
+//! A labelled raster as the chips stage sees it: its grid, CRS, image bands and their scaling,
+//! read through geoscout-raster.
 
 use std::path::{Path, PathBuf};
 
-use gdal::raster::ColorInterpretation;
 use gdal::spatial_ref::SpatialRef;
-use gdal::{Dataset, Metadata};
+use geoscout_raster::{BandInfo, BandScale, MaskKind, PixelRect, Raster, ReadOptions};
 use ndarray::{Array2, Array3};
 
 use crate::grid::{PixelGrid, Window};
@@ -14,7 +13,7 @@ use crate::{Error, Result};
 /// How the stored values of a raster become network inputs: `stored * scale + offset`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BandLayout {
-    /// Band names in raster order.
+    /// Band names in raster order (alpha bands left out).
     pub bands: Vec<String>,
     /// GDAL data type name of the bands (`UInt16`, `Byte`, ...).
     pub data_type: String,
@@ -46,108 +45,99 @@ pub struct SourceRaster {
     pub grid: PixelGrid,
     /// Its CRS.
     pub crs: SpatialRef,
-    /// Its bands and their scaling.
+    /// Its image bands and their scaling.
     pub layout: BandLayout,
-    dataset: Dataset,
+    raster: Raster,
+    read_options: ReadOptions,
 }
 
 impl SourceRaster {
     /// Opens a raster; `scale` overrides the default scale of its data type for every band.
+    /// Alpha bands are not image bands: they only mark pixels without data.
     pub fn open(path: &Path, scale: Option<f64>) -> Result<SourceRaster> {
-        let dataset = Dataset::open(path).map_err(Error::gdal(path))?;
-        let grid = PixelGrid::of(&dataset, path)?;
-        let crs = dataset.spatial_ref().map_err(|_| {
+        let raster = Raster::open(path)?;
+        let info = raster.info();
+        let geo_transform = info.geotransform.ok_or_else(|| {
+            Error::invalid(
+                path,
+                "the raster has no geotransform, so labels cannot be placed on it",
+            )
+        })?;
+        let grid = PixelGrid::new(info.width, info.height, geo_transform)
+            .ok_or_else(|| Error::invalid(path, "the raster's geotransform cannot be inverted"))?;
+        let crs = info.crs.as_ref().ok_or_else(|| {
             Error::invalid(
                 path,
                 "the raster has no CRS, so labels cannot be placed on it",
             )
         })?;
-        let count = dataset.raster_count();
-        if count == 0 {
-            return Err(Error::invalid(path, "the raster has no bands"));
+        let crs = SpatialRef::from_wkt(&crs.wkt).map_err(Error::gdal(path))?;
+        let image_bands: Vec<&BandInfo> = info
+            .bands
+            .iter()
+            .filter(|band| !is_alpha(band, info.mask))
+            .collect();
+        let data_type = image_bands[0].data_type.clone();
+        if image_bands.iter().any(|band| band.data_type != data_type) {
+            return Err(Error::invalid(path, "the bands have different data types"));
         }
-        let mut bands = Vec::with_capacity(count);
-        let mut data_type = None;
-        let mut nodata = None;
-        for index in 1..=count {
-            let band = dataset.rasterband(index).map_err(Error::gdal(path))?;
-            let name = band.band_type().name();
-            if data_type.get_or_insert_with(|| name.clone()) != &name {
-                return Err(Error::invalid(path, "the bands have different data types"));
-            }
-            nodata = nodata.or(band.no_data_value());
-            bands.push(band_name(&band, index));
-        }
-        let data_type = data_type.expect("the raster has at least one band");
         let scale = scale.unwrap_or_else(|| BandLayout::default_scale(&data_type));
+        let count = image_bands.len();
+        let read_options = ReadOptions::bands(image_bands.iter().map(|band| band.index).collect())
+            .with_scale(vec![
+                BandScale {
+                    scale: scale as f32,
+                    offset: 0.0
+                };
+                count
+            ]);
+        let layout = BandLayout {
+            bands: image_bands.iter().map(|band| band_name(band)).collect(),
+            data_type,
+            band_scale: vec![scale; count],
+            band_offset: vec![0.0; count],
+            nodata: image_bands[0].nodata,
+        };
         Ok(SourceRaster {
             path: path.to_path_buf(),
             grid,
             crs,
-            layout: BandLayout {
-                band_scale: vec![scale; count],
-                band_offset: vec![0.0; count],
-                bands,
-                data_type,
-                nodata,
-            },
-            dataset,
+            layout,
+            raster,
+            read_options,
         })
     }
 
-    /// Reads a window of every band as network inputs (`[bands, height, width]`, scaled), and
-    /// the mask of pixels without data (every band equal to the nodata value). Pixels without
-    /// data are set to 0 in every band.
+    /// Reads a window of the image bands as network inputs (`[bands, height, width]`, scaled;
+    /// 0 where the raster has no data) and the mask of pixels without data.
     pub fn read(&self, window: Window) -> Result<(Array3<f32>, Array2<bool>)> {
-        let bands = self.layout.bands.len();
-        let (w, h) = (window.width, window.height);
-        let mut image = Array3::<f32>::zeros((bands, h, w));
-        let mut nodata = Array2::from_elem((h, w), self.layout.nodata.is_some());
-        for b in 0..bands {
-            let band = self
-                .dataset
-                .rasterband(b + 1)
-                .map_err(Error::gdal(&self.path))?;
-            let buffer = band
-                .read_as::<f64>(
-                    (window.col as isize, window.row as isize),
-                    (w, h),
-                    (w, h),
-                    None,
-                )
-                .map_err(Error::gdal(&self.path))?;
-            let (scale, offset) = (self.layout.band_scale[b], self.layout.band_offset[b]);
-            for ((out, &value), missing) in image
-                .index_axis_mut(ndarray::Axis(0), b)
-                .iter_mut()
-                .zip(buffer.data())
-                .zip(nodata.iter_mut())
-            {
-                *out = (value * scale + offset) as f32;
-                *missing &= Some(value) == self.layout.nodata;
-            }
-        }
-        for (mut pixel, &missing) in image
-            .lanes_mut(ndarray::Axis(0))
-            .into_iter()
-            .zip(nodata.iter())
-        {
-            if missing {
-                pixel.fill(0.0);
-            }
-        }
-        Ok((image, nodata))
+        let rect = PixelRect::new(window.col, window.row, window.width, window.height);
+        let data = self.raster.read_window(rect, &self.read_options)?;
+        Ok((data.pixels, data.valid.mapv(|valid| !valid)))
     }
 }
 
+/// Whether a band is the raster's alpha band.
+fn is_alpha(band: &BandInfo, mask: MaskKind) -> bool {
+    band.color_interpretation == "Alpha"
+        || mask
+            == MaskKind::Alpha {
+                band: Some(band.index),
+            }
+}
+
 /// A band's name: its description, else its colour interpretation, else `bandN`.
-fn band_name(band: &gdal::raster::RasterBand, index: usize) -> String {
-    let description = band.description().unwrap_or_default();
-    if !description.trim().is_empty() {
-        return description.trim().to_lowercase();
+fn band_name(band: &BandInfo) -> String {
+    if let Some(description) = band
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        return description.to_lowercase();
     }
-    match band.color_interpretation() {
-        ColorInterpretation::Undefined | ColorInterpretation::GrayIndex => format!("band{index}"),
-        other => other.name().to_lowercase(),
+    match band.color_interpretation.as_str() {
+        "Undefined" | "Gray" => format!("band{}", band.index),
+        other => other.to_lowercase(),
     }
 }

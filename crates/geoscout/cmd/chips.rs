@@ -61,6 +61,10 @@ pub struct Args {
     #[arg(long)]
     outlet_sigma_m: Option<f64>,
 
+    /// Share of training chips with a confuser but no target that are kept.
+    #[arg(long, default_value_t = 1.0)]
+    negative_share: f64,
+
     /// Share of training chips without any target or confuser that are kept.
     #[arg(long, default_value_t = 0.25)]
     empty_share: f64,
@@ -122,6 +126,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         size: args.size,
         stride: args.stride.unwrap_or(args.size),
         outlet_sigma_m: args.outlet_sigma_m,
+        negative_share: args.negative_share,
         empty_share: args.empty_share,
         val_share: args.val_share,
         max_nodata_share: args.max_nodata_share,
@@ -134,11 +139,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let manifest = write_chips(&args.rasters, out, &options, |report| {
         if !quiet {
             eprintln!(
-                "{}: {} chips of {} windows ({:?})",
+                "{}: {} chips of {} windows ({})",
                 report.raster.display(),
                 report.chips,
                 report.windows,
-                report.split
+                report.split.name()
             );
         }
     })?;
