@@ -1,1 +1,3 @@
+//! geoscout's integration tests: one module per stage, each running the real binary.
 
+mod eval;
