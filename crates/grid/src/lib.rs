@@ -8,6 +8,8 @@
 //! - [`write_summaries`]: `grid_summary.csv`, `grid_summary.geojson`, `county_ranking.csv`.
 //! - [`Rivers`]: river centre lines; [`Rivers::annotate`] gives outlets their river, distance,
 //!   bank and chainage; [`write_outfall_checklist`] lists them for the bank walk.
+//! - [`Supervision`]: a grid and rivers together, applied to leads in one call and reported in
+//!   another: the code path `scan --grid --rivers` and `assign` share.
 //! - [`diff`]: matches two campaigns' leads into a ledger (new, persisting, resolved).
 #![deny(missing_docs)]
 
@@ -23,6 +25,7 @@ mod outfall;
 mod paths;
 mod rivers;
 mod summary;
+mod supervision;
 mod table;
 mod vector;
 
@@ -36,4 +39,5 @@ pub use outfall::{dms, write_outfall_checklist};
 pub use paths::rebase_chip_paths;
 pub use rivers::{Bank, River, RiverOptions, RiverPosition, Rivers};
 pub use summary::{SummaryCounts, write_summaries};
+pub use supervision::{Supervision, SupervisionReport};
 pub use table::CsvOptions;

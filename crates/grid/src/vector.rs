@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use gdal::spatial_ref::SpatialRef;
 use gdal::vector::{Feature, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType, ToGdal};
-use gdal::{Dataset, DriverManager};
+use gdal::{Dataset, DatasetOptions, DriverManager, GdalOpenFlags};
 use geo::{Geometry, MultiPolygon};
 use serde_json::Value;
 
@@ -50,7 +50,16 @@ impl VectorLayer {
 
 /// Reads the first layer of `path`. Every feature must have a geometry and the layer a CRS.
 pub(crate) fn read_layer(path: &Path) -> Result<VectorLayer> {
-    let dataset = Dataset::open(path).map_err(|e| Error::gdal(path, "opening", e))?;
+    if let Err(e) = std::fs::metadata(path) {
+        return Err(Error::io(path, e));
+    }
+    let options = DatasetOptions {
+        open_flags: GdalOpenFlags::GDAL_OF_VECTOR,
+        ..DatasetOptions::default()
+    };
+    let dataset = Dataset::open_ex(path, options).map_err(|_| {
+        Error::bad_input(path, "GDAL cannot read this file as a vector layer")
+    })?;
     let mut layer = dataset
         .layer(0)
         .map_err(|_| Error::bad_input(path, "no vector layer in this file"))?;
