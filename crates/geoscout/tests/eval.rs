@@ -281,3 +281,94 @@ fn eval_errors_name_the_file_and_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--radius must be a positive"));
 }
+
+/// Leads copied from the targets of every truth file in `dir` (score 0.9, `source` the scene's
+/// raster), plus each scene's confusers claimed as dust sources.
+fn leads_from_truth(dir: &Path) -> (String, usize, usize) {
+    let (mut leads, mut targets, mut confusers) = (Vec::new(), 0, 0);
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let file_name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(scene) = file_name.strip_suffix(".truth.geojson") else {
+            continue;
+        };
+        let truth: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for (i, feature) in truth["features"].as_array().unwrap().iter().enumerate() {
+            let mut class = feature["properties"]["class"].as_str().unwrap();
+            if class == "confuser" {
+                if feature["geometry"]["type"] != "Polygon" {
+                    continue;
+                }
+                class = "dust_source";
+                confusers += 1;
+            } else {
+                targets += 1;
+            }
+            let source = format!("{scene}.tif");
+            leads.push(lead(
+                &format!("{scene}-{i}"),
+                class,
+                0.9,
+                &source,
+                2.0,
+                feature["geometry"].clone(),
+            ));
+        }
+    }
+    (collection(leads), targets, confusers)
+}
+
+#[test]
+fn eval_reads_the_truth_that_synth_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let synth = Command::new(env!("CARGO_BIN_EXE_geoscout"))
+        .args([
+            "synth",
+            "--profile",
+            "satellite",
+            "--scenes",
+            "2",
+            "--size",
+            "256",
+            "-q",
+            "--out",
+        ])
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(synth.success());
+    let (leads, targets, confusers) = leads_from_truth(dir.path());
+    assert!(
+        targets > 0 && confusers > 0,
+        "synth scenes have targets and polygon confusers"
+    );
+    std::fs::write(dir.path().join("leads.geojson"), leads).unwrap();
+    let output = geoscout_eval(&[
+        "--truth",
+        path_str(dir.path()),
+        "--leads",
+        path_str(&dir.path().join("leads.geojson")),
+        "--json",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Every target found exactly; every claimed confuser a false positive.
+    assert_eq!(json["total"]["true_positives"], targets);
+    assert_eq!(json["total"]["false_negatives"], 0);
+    assert_eq!(json["total"]["false_positives"], confusers);
+    for scene in json["scenes"].as_array().unwrap() {
+        assert_eq!(scene["crs_from"], "raster", "{scene}");
+        assert_eq!(scene["profile"], "satellite");
+    }
+    for class in ["coal_gangue_pile", "dust_source"] {
+        let mean_iou = &json["classes"][class]["mean_iou"];
+        assert!(
+            mean_iou.is_null() || mean_iou.as_f64().unwrap() > 0.999,
+            "{class}: {mean_iou}"
+        );
+    }
+}
