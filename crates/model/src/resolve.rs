@@ -15,7 +15,11 @@ pub fn models_dir() -> PathBuf {
     match std::env::var_os(MODELS_ENV) {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
         // This crate lives in `crates/model` of the repository.
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .nth(2)
+            .expect("crates/model lies two folders below the repository")
+            .join("models"),
     }
 }
 
