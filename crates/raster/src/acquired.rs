@@ -38,7 +38,7 @@ pub(crate) fn acquired(path: &Path, dataset: &Dataset) -> Option<Acquired> {
         from_metadata(
             "TIFFTAG_DATETIME",
             "",
-            "TIFFTAG_DATETIME (the file's date stamp)",
+            "TIFFTAG_DATETIME, the file's date stamp",
             tiff_date_time,
         )
     })

@@ -254,22 +254,23 @@ impl Request {
             *v = m != 0;
         }
         let mut values = vec![0f32; window.area()];
-        for ((&band, scale), mut plane) in self
-            .bands
-            .iter()
-            .zip(&self.scale)
-            .zip(pixels.outer_iter_mut())
-        {
+        let bands = self.bands.iter().zip(&self.scale);
+        for ((&band, scale), mut plane) in bands.zip(pixels.outer_iter_mut()) {
             dataset
                 .rasterband(band)
                 .and_then(|b| b.read_into_slice(origin, size, size, &mut values, None))
                 .map_err(|e| Error::read(path, window, &e))?;
-            for ((out, &value), &m) in plane.iter_mut().zip(&values).zip(&mask) {
-                *out = if m != 0 {
-                    value * scale.scale + scale.offset
-                } else {
-                    0.0
-                };
+            let rows = values
+                .chunks_exact(window.width)
+                .zip(mask.chunks_exact(window.width));
+            for (mut out, (values, mask)) in plane.rows_mut().into_iter().zip(rows) {
+                for ((out, &value), &m) in out.iter_mut().zip(values).zip(mask) {
+                    *out = if m != 0 {
+                        value * scale.scale + scale.offset
+                    } else {
+                        0.0
+                    };
+                }
             }
         }
         Ok(())
