@@ -58,7 +58,7 @@ mod merge;
 mod object;
 mod outline;
 mod seam;
-mod shape;
+mod simplify;
 mod stats;
 mod tile;
 mod union_find;

@@ -8,9 +8,9 @@ use geoscout_core::GeometryKind;
 use crate::error::{Error, Result};
 use crate::label::{Run, sort_and_join};
 use crate::object::Object;
-use crate::outline::outline;
+use crate::outline::Outline;
 use crate::seam::{SeamEdge, join_across};
-use crate::shape::{fill_small_holes, simplify};
+use crate::simplify::simplify;
 use crate::tile::{Fragment, TileFragments};
 use crate::union_find::UnionFind;
 
@@ -24,10 +24,10 @@ pub struct MergeOptions {
     /// object's `pixels` and score still count only the pixels at or above the threshold. A
     /// filled hole may cover a tiny object of the same class inside it. Default 0 (keep all).
     pub max_hole_pixels: u64,
-    /// Visvalingam–Whyatt tolerance in square pixels for simplifying outlines (a corner goes
-    /// when the triangle it forms with its neighbours is at most this large; a one-pixel stair
-    /// step makes a triangle of 0.5). Topology-preserving; an outline whose simplification is
-    /// not valid is kept exact. Default 0 (the exact pixel-edge outline).
+    /// Visvalingam–Whyatt tolerance in square pixels for simplifying outlines: a corner goes
+    /// when the triangle it forms with its neighbours is at most this large (a one-pixel stair
+    /// step makes a triangle of 0.5) and removing it keeps the outline valid; vertices stay on
+    /// pixel corners. Default 0 (the exact pixel-edge outline).
     pub simplify_tolerance: f64,
 }
 
@@ -143,8 +143,9 @@ impl Merger {
                     .flat_map(|i| std::mem::take(&mut self.fragments[i].runs))
                     .collect();
                 sort_and_join(&mut runs);
-                let polygon = fill_small_holes(outline(&runs), options.max_hole_pixels);
-                Geometry::Polygon(simplify(polygon, options.simplify_tolerance))
+                let mut outline = Outline::of_runs(&runs);
+                outline.fill_holes(options.max_hole_pixels);
+                Geometry::Polygon(simplify(outline, options.simplify_tolerance).to_polygon())
             }
         };
         Some(Object {

@@ -21,9 +21,6 @@ use geo::{Coord, LineString, Polygon};
 
 use crate::label::Run;
 
-/// A vertex of the pixel grid: `(x, y)`.
-type Vertex = (u32, u32);
-
 /// The kind of a horizontal boundary segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -60,38 +57,66 @@ impl Segment {
     }
 }
 
-/// The outline of the pixels covered by `runs`: row-major, with no two runs of a row
-/// overlapping or touching, and 4-connected. Vertices lie on pixel corners; the exterior
-/// ring and then each hole start at their first vertex in row-major order; holes are sorted
-/// by that vertex.
-pub(crate) fn outline(runs: &[Run]) -> Polygon<f64> {
-    let mut exterior = None;
-    let mut holes = Vec::new();
-    for mut ring in trace_rings(&segments_of(runs)) {
-        let first = (0..ring.len())
-            .min_by_key(|&i| (ring[i].1, ring[i].0))
-            .expect("a ring has vertices");
-        ring.rotate_left(first);
-        if twice_signed_area(&ring) < 0 {
-            assert!(
-                exterior.is_none(),
-                "a 4-connected set of pixels has one exterior ring; this is a bug in geoscout-vectorize"
-            );
-            exterior = Some(ring);
-        } else {
-            holes.push(ring);
+/// A vertex of the pixel grid: `(x, y)`.
+pub(crate) type Vertex = (u32, u32);
+
+/// The outline of a set of pixels: rings of pixel-grid vertices, not closed (the last vertex
+/// joins the first).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Outline {
+    /// The exterior ring; starts at its first vertex in row-major order.
+    pub(crate) exterior: Vec<Vertex>,
+    /// The holes, each starting at its first vertex in row-major order, sorted by it.
+    pub(crate) holes: Vec<Vec<Vertex>>,
+}
+
+impl Outline {
+    /// The outline of the pixels covered by `runs`: row-major, with no two runs of a row
+    /// overlapping or touching, and 4-connected.
+    pub(crate) fn of_runs(runs: &[Run]) -> Outline {
+        let mut exterior = None;
+        let mut holes = Vec::new();
+        for mut ring in trace_rings(&segments_of(runs)) {
+            start_at_first_vertex(&mut ring);
+            if twice_signed_area(&ring) < 0 {
+                assert!(
+                    exterior.is_none(),
+                    "a 4-connected set of pixels has one exterior ring; this is a bug in geoscout-vectorize"
+                );
+                exterior = Some(ring);
+            } else {
+                holes.push(ring);
+            }
         }
+        holes.sort_by_key(|ring| (ring[0].1, ring[0].0));
+        let exterior = exterior.expect("a non-empty set of pixels has an exterior ring");
+        Outline { exterior, holes }
     }
-    holes.sort_by_key(|ring| (ring[0].1, ring[0].0));
-    let exterior = exterior.expect("a non-empty set of pixels has an exterior ring");
-    Polygon::new(
-        closed(&exterior),
-        holes.iter().map(|ring| closed(ring)).collect(),
-    )
+
+    /// Removes the holes whose area is at most `max_area` pixels.
+    pub(crate) fn fill_holes(&mut self, max_area: u64) {
+        self.holes
+            .retain(|hole| twice_signed_area(hole).unsigned_abs() > 2 * max_area);
+    }
+
+    /// The outline as a polygon with closed rings.
+    pub(crate) fn to_polygon(&self) -> Polygon<f64> {
+        Polygon::new(
+            closed(&self.exterior),
+            self.holes.iter().map(|ring| closed(ring)).collect(),
+        )
+    }
+}
+
+/// Rotates a ring to start at its first vertex in row-major order.
+pub(crate) fn start_at_first_vertex(ring: &mut [Vertex]) {
+    if let Some(first) = (0..ring.len()).min_by_key(|&i| (ring[i].1, ring[i].0)) {
+        ring.rotate_left(first);
+    }
 }
 
 /// Twice the shoelace area of a ring, in `(x, y)` numbers.
-fn twice_signed_area(ring: &[Vertex]) -> i64 {
+pub(crate) fn twice_signed_area(ring: &[Vertex]) -> i64 {
     let (ox, oy) = (i64::from(ring[0].0), i64::from(ring[0].1));
     let at = |i: usize| {
         let (x, y) = ring[i % ring.len()];

@@ -30,7 +30,8 @@ impl PartialOrd for Pixel {
 
 /// A probability quantised to 0..=255 (0.0 -> 0, 1.0 -> 255, values outside 0..1 clamped).
 pub(crate) fn quantise(p: f32) -> u8 {
-    (p.clamp(0.0, 1.0) * 255.0).round() as u8
+    // Rounds half up: the cast truncates a non-negative value.
+    (p.clamp(0.0, 1.0) * 255.0 + 0.5) as u8
 }
 
 /// Statistics of a set of above-threshold pixels.

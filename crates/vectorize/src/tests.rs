@@ -153,6 +153,17 @@ fn assert_tiling_independent(probs: ArrayView3<f32>, rules: &[ClassRule], sizes:
             )
             .unwrap();
         let reference = merger.finish(&options).unwrap();
+        for object in reference
+            .iter()
+            .filter(|object| object.class != Class::DischargeOutlet)
+        {
+            let outline = polygon(object);
+            assert!(
+                outline.is_valid(),
+                "{:?} {options:?}",
+                outline.validation_errors()
+            );
+        }
         for &size in sizes {
             for seed in 0..2 {
                 let objects = tiled(probs, rules, size, seed, &options);
