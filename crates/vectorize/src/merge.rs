@@ -68,13 +68,15 @@ impl Merger {
     /// [`Error::DuplicateTile`] when a tile with the same id or core origin was added before.
     pub fn add(&mut self, tile: TileFragments) -> Result<()> {
         let core = tile.core;
-        if !self.tile_ids.insert(core.id) || !self.origins.insert((core.x0, core.y0)) {
+        if self.tile_ids.contains(&core.id) || self.origins.contains(&(core.x0, core.y0)) {
             return Err(Error::DuplicateTile {
                 id: core.id,
                 x0: core.x0,
                 y0: core.y0,
             });
         }
+        self.tile_ids.insert(core.id);
+        self.origins.insert((core.x0, core.y0));
         let base = self.fragments.len() as u32;
         self.edges
             .extend(tile.edges.into_iter().map(|edge| SeamEdge {

@@ -300,6 +300,10 @@ fn trace_rings(segments: &[Segment]) -> Vec<Vec<Vertex>> {
             if s == first {
                 break;
             }
+            assert!(
+                !visited[s],
+                "boundary segments form closed rings; this is a bug in geoscout-vectorize"
+            );
         }
         rings.push(path.take());
     }

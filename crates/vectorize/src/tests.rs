@@ -674,6 +674,13 @@ fn bad_rules_and_tiles_are_errors() {
             y0: 0
         }
     );
+    let refused_id_is_still_free = TileCore {
+        id: 9,
+        x0: 4,
+        y0: 0,
+    };
+    let tile = vectorize_tile(refused_id_is_still_free, probs.view(), &[PILE]).unwrap();
+    merger.add(tile).unwrap();
     let options = MergeOptions {
         simplify_tolerance: f64::NAN,
         ..MergeOptions::default()
