@@ -22,8 +22,13 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-import torch
+# Threads that wait for work sleep instead of spinning: on a machine shared with other jobs,
+# spinning OpenMP threads burnt five times the CPU of the work itself (measured here). It must
+# be set before torch loads its OpenMP runtime.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 sys.dont_write_bytecode = True  # keep __pycache__ out of the repository
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -82,6 +87,8 @@ def band_statistics(images: list) -> tuple:
 def train(model: net.SegNet, split: chips.Split, outputs: list, mean, std, args) -> dict:
     images, targets = np.stack(split.images), np.stack(split.targets)
     steps_per_epoch = len(images) // args.batch
+    # Channels-last tensors let oneDNN's convolutions run faster on CPU.
+    model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr,
                                                    total_steps=args.epochs * steps_per_epoch)
@@ -95,7 +102,7 @@ def train(model: net.SegNet, split: chips.Split, outputs: list, mean, std, args)
         for step in range(steps_per_epoch):
             picked = np.sort(order[step * args.batch : (step + 1) * args.batch])
             x, y = augment(images[picked], targets[picked], rng)
-            x = torch.from_numpy(x.astype(np.float32))
+            x = torch.from_numpy(x.astype(np.float32)).contiguous(memory_format=torch.channels_last)
             y = torch.from_numpy(y.astype(np.float32) / 255.0)
             valid = (x.abs().sum(1) > 0).to(torch.float32)
             logits = model((x - mean[None, :, None, None]) / std[None, :, None, None])
@@ -105,6 +112,9 @@ def train(model: net.SegNet, split: chips.Split, outputs: list, mean, std, args)
             optimizer.step()
             schedule.step()
             total += float(loss)
+            if (step + 1) % 50 == 0:
+                print(f"  step {step + 1}/{steps_per_epoch}: loss {total / (step + 1):.4f}, "
+                      f"{(time.time() - started) / 60:.1f} min", flush=True)
         minutes = (time.time() - started) / 60
         history.append(round(total / steps_per_epoch, 4))
         print(f"epoch {epoch + 1}/{args.epochs}: loss {history[-1]:.4f}, {minutes:.1f} min", flush=True)
@@ -148,6 +158,7 @@ def main() -> int:
 
     out.mkdir(parents=True, exist_ok=True)
     weights = out / "model.pt"
+    model.to(memory_format=torch.contiguous_format)
     save_module(net.export(model.eval(), mean, std), weights)
     deployed = torch.jit.load(str(weights))
 
