@@ -10,9 +10,12 @@
 //!   partly outside the grid goes to the cell holding most of the part inside.
 //! - A polygon of zero area is placed by its first point.
 //! - A lead in no cell is kept, with `in_grid` false and the grid fields null.
+//!
+//! Leads are reprojected in one batch, then located in parallel (rayon).
 
 use geo::{Area, BooleanOps, BoundingRect, Coord, Geometry, Intersects, MultiPolygon, Point};
 use geoscout_leads::Lead;
+use rayon::prelude::*;
 use rstar::AABB;
 use serde_json::Value;
 
@@ -106,7 +109,7 @@ impl Grid {
                 let what = format!("reprojecting leads to {}", self.metric_crs());
                 Error::gdal(self.source(), what, e)
             })?;
-        Ok(geometries.iter().map(|g| self.locate(g)).collect())
+        Ok(geometries.par_iter().map(|g| self.locate(g)).collect())
     }
 
     /// Gives each lead `grid_id`, `grid_name`, `grid_path`, `responsible_unit` and `in_grid`
@@ -114,30 +117,39 @@ impl Grid {
     /// kept with `in_grid: false` and null grid fields.
     pub fn assign(&self, leads: &mut [Lead]) -> Result<AssignSummary> {
         let located = self.locate_leads(leads)?;
-        let mut summary = AssignSummary::default();
-        for (lead, cell) in leads.iter_mut().zip(located) {
-            let cell = cell.map(|index| &self.cells()[index]);
-            let text = |value: Option<String>| value.map_or(Value::Null, Value::from);
-            let fields = [
-                ("grid_id", text(cell.map(|c| c.id.clone()))),
-                ("grid_name", text(cell.map(|c| c.name.clone()))),
-                ("grid_path", text(cell.map(|c| c.path()))),
-                (
-                    "responsible_unit",
-                    text(cell.and_then(|c| c.responsible_unit.clone())),
-                ),
-                ("in_grid", Value::Bool(cell.is_some())),
-            ];
-            for (key, value) in fields {
+        let text = |value: Option<String>| value.map_or(Value::Null, Value::from);
+        // The four text properties of each cell, made once.
+        let properties: Vec<[Value; 4]> = self
+            .cells()
+            .iter()
+            .map(|c| {
+                [
+                    c.id.clone().into(),
+                    c.name.clone().into(),
+                    c.path().into(),
+                    text(c.responsible_unit.clone()),
+                ]
+            })
+            .collect();
+        const KEYS: [&str; 5] = [
+            "grid_id",
+            "grid_name",
+            "grid_path",
+            "responsible_unit",
+            "in_grid",
+        ];
+        leads.par_iter_mut().zip(&located).for_each(|(lead, cell)| {
+            let values = cell.map_or_else(Default::default, |i| properties[i].clone());
+            let in_grid = Value::Bool(cell.is_some());
+            for (key, value) in KEYS.into_iter().zip(values.into_iter().chain([in_grid])) {
                 lead.extra.insert(key.to_string(), value);
             }
-            if cell.is_some() {
-                summary.in_grid += 1;
-            } else {
-                summary.outside += 1;
-            }
-        }
-        Ok(summary)
+        });
+        let in_grid = located.iter().filter(|c| c.is_some()).count();
+        Ok(AssignSummary {
+            in_grid,
+            outside: located.len() - in_grid,
+        })
     }
 }
 
