@@ -9,14 +9,16 @@ use geoscout_core::Class;
 use geoscout_model::Device;
 use geoscout_scan::{ScanOptions, expand_inputs, scan};
 
-use super::common::{Epsg, default_threads, parse_threshold};
+use crate::cmd::assign::SupervisionFlags;
+use crate::cmd::common::{Epsg, default_threads, parse_threshold};
 
 /// Flags of `geoscout scan`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
     geoscout scan sample-tiles --out out/demo\n  \
     geoscout scan campaign.txt --out out/2026-11 --model satellite --crs EPSG:4547\n  \
-    geoscout scan drone/ --out out/river --model uav --threshold discharge_outlet=0.4")]
+    geoscout scan drone/ --out out/river --model uav --rivers rivers.geojson\n  \
+    geoscout scan scenes/ --out out/monthly --grid datong-grid.gpkg --threshold dust_source=0.6")]
 pub struct Args {
     /// Raster files, folders (searched for .tif/.tiff/.vrt/.img/.jp2/.ntf) or text files that
     /// list one path per line.
@@ -55,6 +57,8 @@ pub struct Args {
     /// No progress bars.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub supervision: SupervisionFlags,
 }
 
 /// Runs `geoscout scan`. Exits 1 when some inputs failed (the others' leads are written).
@@ -65,6 +69,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "--min-area must be a number of square metres, not {min_area}"
         );
     }
+    // Grid and rivers are opened first, so that a bad layer stops the run before the scan.
+    let supervision = args.supervision.open()?;
     let inputs = expand_inputs(&args.inputs)?;
     anyhow::ensure!(
         !inputs.is_empty(),
@@ -91,8 +97,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         quiet: args.quiet,
         command_line: std::env::args().collect(),
     };
-    let run = scan(&inputs, &args.out, &options)
+    let mut run = scan(&inputs, &args.out, &options)
         .with_context(|| format!("scan into {}", args.out.display()))?;
+    supervision.apply(&mut run.leads)?;
+    supervision.write_reports(run.staging_dir(), &run.leads)?;
     let failed = run.has_failures();
     let record = run.publish(args.crs.map(|c| c.0))?;
     if !args.quiet {

@@ -144,9 +144,9 @@ pub fn scan(inputs: &[PathBuf], out: &Path, options: &ScanOptions) -> Result<Sca
 }
 
 impl ScanRun {
-    /// Where an extra output named `name` goes (it is published with the rest).
-    pub fn output_path(&self, name: &str) -> PathBuf {
-        self.staging.path(name)
+    /// The folder where extra outputs go to be published with the rest.
+    pub fn staging_dir(&self) -> &Path {
+        self.staging.dir()
     }
 
     /// Whether any input failed.

@@ -35,6 +35,11 @@ impl Staging {
         })
     }
 
+    /// The staging folder itself.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Where an output named `name` is written before publishing.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
