@@ -1,0 +1,228 @@
+//! `geoscout chips`: chips cut from scenes written by `geoscout synth`, and `--score` on
+//! probability rasters burnt from the truth with GDAL's own tools.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::util::{geoscout, tempdir};
+
+/// Writes `count` satellite scenes of 512 x 512 pixels from `seed` into `dir`.
+fn synth(dir: &Path, count: u32, seed: u32) {
+    let out = geoscout([
+        "synth",
+        "--profile",
+        "satellite",
+        "--size",
+        "512",
+        "--scenes",
+        &count.to_string(),
+        "--seed",
+        &seed.to_string(),
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn scenes(dir: &Path) -> Vec<String> {
+    let mut scenes: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tif"))
+        .map(|p| p.to_str().unwrap().to_string())
+        .collect();
+    scenes.sort();
+    scenes
+}
+
+/// The shape in the header of an `.npy` file.
+fn npy_shape(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(
+        &bytes[..6],
+        b"\x93NUMPY",
+        "{} is not an .npy file",
+        path.display()
+    );
+    let len = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
+    let header = std::str::from_utf8(&bytes[10..10 + len]).unwrap();
+    let start = header.find("'shape': (").unwrap() + 10;
+    header[start..start + header[start..].find(')').unwrap()].to_string()
+}
+
+fn run(program: &str, args: &[&str]) {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|err| panic!("{program} (from gdal-bin) must be installed: {err}"));
+    assert!(
+        output.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn chips_of_synthetic_scenes_have_images_targets_and_an_index() {
+    let dir = tempdir();
+    let scenes_dir = dir.path().join("scenes");
+    synth(&scenes_dir, 2, 11);
+    let out = dir.path().join("chips");
+    let mut args = vec!["chips".to_string()];
+    args.extend(scenes(&scenes_dir));
+    args.extend(
+        [
+            "--out",
+            out.to_str().unwrap(),
+            "--val-share",
+            "0.5",
+            "--quiet",
+        ]
+        .map(String::from),
+    );
+    let run = geoscout(&args);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("chips.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["bands"],
+        serde_json::json!(["blue", "green", "red", "nir"])
+    );
+    assert_eq!(manifest["band_scale"][0], 0.0001);
+    let index = std::fs::read_to_string(out.join("index.jsonl")).unwrap();
+    let entries: Vec<serde_json::Value> = index
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let train = entries.iter().filter(|e| e["split"] == "train").count();
+    let val = entries.iter().filter(|e| e["split"] == "val").count();
+    assert_eq!(manifest["chips"]["train"], train);
+    assert_eq!(manifest["chips"]["val"], val);
+    // One scene each; the validation scene keeps all four of its chips.
+    assert_eq!(val, 4);
+    assert!(train >= 1);
+    let mut target_pixels = 0;
+    for entry in &entries {
+        let image = out.join(entry["image"].as_str().unwrap());
+        let target = out.join(entry["target"].as_str().unwrap());
+        assert_eq!(npy_shape(&image), "4, 256, 256");
+        assert_eq!(npy_shape(&target), "3, 256, 256");
+        for class in ["coal_gangue_pile", "dust_source"] {
+            target_pixels += entry["pixels"][class].as_u64().unwrap();
+        }
+    }
+    assert!(target_pixels > 1000, "only {target_pixels} target pixels");
+}
+
+#[test]
+fn score_of_probabilities_burnt_from_the_truth_is_perfect_and_of_zeros_is_nil() {
+    let dir = tempdir();
+    let scenes_dir = dir.path().join("scenes");
+    synth(&scenes_dir, 1, 21);
+    let scene = scenes(&scenes_dir).remove(0);
+    let truth = scene.replace(".tif", ".truth.geojson");
+    let utm = dir.path().join("truth.gpkg");
+    let utm = utm.to_str().unwrap();
+    run(
+        "ogr2ogr",
+        &["-t_srs", "EPSG:32649", "-f", "GPKG", utm, &truth],
+    );
+
+    let name = Path::new(&scene).file_name().unwrap();
+    let zeros = dir.path().join("zeros");
+    let burnt = dir.path().join("burnt");
+    for folder in [&zeros, &burnt] {
+        std::fs::create_dir(folder).unwrap();
+        let probs = folder.join(name);
+        let probs = probs.to_str().unwrap();
+        run(
+            "gdal_create",
+            &[
+                "-if", &scene, "-bands", "3", "-ot", "Byte", "-burn", "0", probs,
+            ],
+        );
+        if folder == &burnt {
+            for (band, class) in ["coal_gangue_pile", "discharge_outlet", "dust_source"]
+                .iter()
+                .enumerate()
+            {
+                let band = (band + 1).to_string();
+                let filter = format!("class = '{class}'");
+                run(
+                    "gdal_rasterize",
+                    &["-b", &band, "-burn", "255", "-where", &filter, utm, probs],
+                );
+            }
+        }
+    }
+    let card = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/model/tests/fixtures/models/tiny-satellite/card.json");
+    let score = |probs: &Path| {
+        let json = probs.join("quality.json");
+        let out = geoscout([
+            "chips",
+            &scene,
+            "--score",
+            probs.to_str().unwrap(),
+            "--card",
+            card.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let printed = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            printed.contains("coal_gangue_pile") && printed.contains("IoU"),
+            "{printed}"
+        );
+        serde_json::from_slice::<serde_json::Value>(&std::fs::read(json).unwrap()).unwrap()
+    };
+
+    let perfect = score(&burnt);
+    for class in ["coal_gangue_pile", "dust_source"] {
+        let figures = &perfect["pixels"][class];
+        assert!(figures["truth_pixels"].as_u64().unwrap() > 0, "{perfect}");
+        assert_eq!(figures["iou"], 1.0, "{class}: {perfect}");
+        assert_eq!(figures["f1"], 1.0, "{class}: {perfect}");
+    }
+    let outlets = &perfect["peaks"]["discharge_outlet"];
+    assert!(outlets["truth"].as_u64().unwrap() > 0, "{perfect}");
+    assert_eq!(outlets["found"], outlets["truth"], "{perfect}");
+    assert_eq!(perfect["point_radius_m"], 20.0);
+
+    let nil = score(&zeros);
+    assert_eq!(nil["pixels"]["coal_gangue_pile"]["iou"], 0.0, "{nil}");
+    assert_eq!(nil["peaks"]["discharge_outlet"]["found"], 0, "{nil}");
+}
+
+#[test]
+fn a_scene_without_labels_is_an_error_naming_the_label_file() {
+    let dir = tempdir();
+    let scenes_dir = dir.path().join("scenes");
+    synth(&scenes_dir, 1, 31);
+    let scene = scenes(&scenes_dir).remove(0);
+    std::fs::remove_file(scene.replace(".tif", ".truth.geojson")).unwrap();
+    let out = geoscout([
+        "chips",
+        &scene,
+        "--out",
+        dir.path().join("chips").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("truth.geojson"), "{stderr}");
+}
