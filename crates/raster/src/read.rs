@@ -2,12 +2,12 @@
 //! a time or many tiles in parallel.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gdal::Dataset;
 use ndarray::{Array2, Array3, ArrayViewMut2, ArrayViewMut3, Axis, Slice};
-use rayon::prelude::*;
 
-use crate::mask::Validity;
+use crate::mask::{Validity, read_values};
 use crate::raster::open_dataset;
 use crate::{Error, PixelRect, Result, Tile, TileSpec};
 
@@ -91,15 +91,18 @@ impl TileData {
     }
 }
 
-/// Reads many tiles of the raster at `path` in parallel and hands each result to `sink`, in no
-/// particular order.
+/// Reads many tiles of the raster at `path` in parallel and hands each result to `sink`.
 ///
 /// Work runs on the current rayon thread pool (call it inside `ThreadPool::install` to choose the
-/// number of threads); each worker opens its own GDAL dataset handle. Memory is bounded by the
-/// tiles in flight: one per worker plus whatever `sink` keeps (a bounded channel, say), however
-/// large the raster. Tiles without any valid pixel are handed over too: [`TileData::is_empty`]
-/// tells them apart. Fails before reading anything when the file cannot be opened or `options`
-/// ask for bands it does not have.
+/// number of threads): one worker per thread, each with its own GDAL dataset handle, takes
+/// contiguous runs of `tiles` in turn, so that the blocks a tile's halo shares with its neighbours
+/// are usually still in that worker's block cache. Results arrive in `tiles` order within a run
+/// and in no particular order across runs.
+///
+/// Memory is bounded by the tiles in flight: one per worker plus whatever `sink` keeps (a
+/// bounded channel, say), however large the raster. Tiles without any valid pixel are handed over
+/// too: [`TileData::is_empty`] tells them apart. Fails before reading anything when the file
+/// cannot be opened or `options` ask for bands it does not have.
 pub fn read_tiles<F>(
     path: &Path,
     spec: TileSpec,
@@ -113,22 +116,35 @@ where
     let dataset = open_dataset(path)?;
     Request::new(path, &dataset, options)?;
     drop(dataset);
-    tiles.par_iter().for_each_init(
-        || {
-            let dataset = open_dataset(path)?;
+    let workers = rayon::current_num_threads().clamp(1, tiles.len().max(1));
+    let run_length = tiles.len().div_ceil(workers * RUNS_PER_WORKER).max(1);
+    let runs: Vec<&[Tile]> = tiles.chunks(run_length).collect();
+    let next_run = AtomicUsize::new(0);
+    let work = || {
+        let worker = open_dataset(path).and_then(|dataset| {
             let request = Request::new(path, &dataset, options)?;
             Ok((dataset, request))
-        },
-        |worker: &mut Result<(Dataset, Request)>, tile| {
-            let result = match worker {
-                Ok((dataset, request)) => request.read_tile(path, dataset, tile, spec),
-                Err(err) => Err(err.clone()),
-            };
-            sink(result);
-        },
-    );
+        });
+        while let Some(run) = runs.get(next_run.fetch_add(1, Ordering::Relaxed)) {
+            for tile in *run {
+                sink(match &worker {
+                    Ok((dataset, request)) => request.read_tile(path, dataset, tile, spec),
+                    Err(err) => Err(err.clone()),
+                });
+            }
+        }
+    };
+    rayon::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|_| work());
+        }
+    });
     Ok(())
 }
+
+/// How many runs of tiles each worker gets on average: more balance the load, fewer keep more
+/// halo blocks in the workers' caches.
+const RUNS_PER_WORKER: usize = 2;
 
 pub(crate) fn read_window(
     path: &Path,
@@ -244,22 +260,21 @@ impl Request {
         mut pixels: ArrayViewMut3<f32>,
         mut valid: ArrayViewMut2<bool>,
     ) -> Result<()> {
-        let size = (window.width, window.height);
-        let origin = (window.x as isize, window.y as isize);
-        let mut mask = vec![0u8; window.area()];
-        let mut scratch = Vec::new();
-        self.validity
-            .read(path, dataset, window, &mut mask, &mut scratch)?;
+        let area = window.area();
+        let mut values = vec![0f32; area * self.bands.len()];
+        for (&band, plane) in self.bands.iter().zip(values.chunks_exact_mut(area)) {
+            read_values(path, dataset, band, window, plane)?;
+        }
+        let mut mask = vec![0u8; area];
+        if !self.validity.fill_from_values(&values, &mut mask) {
+            self.validity
+                .read(path, dataset, window, &mut mask, &mut Vec::new())?;
+        }
         for (v, &m) in valid.iter_mut().zip(&mask) {
             *v = m != 0;
         }
-        let mut values = vec![0f32; window.area()];
-        let bands = self.bands.iter().zip(&self.scale);
-        for ((&band, scale), mut plane) in bands.zip(pixels.outer_iter_mut()) {
-            dataset
-                .rasterband(band)
-                .and_then(|b| b.read_into_slice(origin, size, size, &mut values, None))
-                .map_err(|e| Error::read(path, window, &e))?;
+        let planes = values.chunks_exact(area).zip(&self.scale);
+        for ((values, scale), mut plane) in planes.zip(pixels.outer_iter_mut()) {
             let rows = values
                 .chunks_exact(window.width)
                 .zip(mask.chunks_exact(window.width));
