@@ -4,6 +4,7 @@
 use rayon::prelude::*;
 
 use crate::geom::{self, PixelBox, Pt};
+use crate::grain::Grain;
 use crate::spectra::Reflectance;
 
 /// What covers a pixel, as far as later stages care (snow does not lie on water, ...).
@@ -33,6 +34,8 @@ pub(crate) struct Pixel {
     pub blocks: f32,
     /// What covers the pixel.
     pub cover: Cover,
+    /// Its fine texture, added after painting.
+    pub grain: Grain,
 }
 
 /// A `width` x `height` raster of pixels with its ground sample distance.

@@ -7,6 +7,7 @@ use rand::Rng as _;
 
 use crate::canvas::{Canvas, Cover};
 use crate::geom::{Pt, Ring};
+use crate::grain::Grain;
 use crate::noise::{Coarse, Noise};
 use crate::rng::mix;
 use crate::setting::{Season, Setting};
@@ -136,7 +137,7 @@ pub(crate) fn paint(setting: &Setting, canvas: &mut Canvas, truth: &mut Truth) {
         let (mx, my) = setting.metres(x, y);
         px.surface = terrain.at(x, y);
         let fine = texture.fbm_to(mx, my, 30.0, gsd * 2.0);
-        let (refl, cover) = if is_waste(x, y) {
+        let (refl, grain) = if is_waste(x, y) {
             waste(texture, mx, my, greenness, gsd)
         } else {
             let (a, b) = grid.frame(mx, my);
@@ -145,7 +146,7 @@ pub(crate) fn paint(setting: &Setting, canvas: &mut Canvas, truth: &mut Truth) {
             let usage = grid.parcel_use(id, greenness);
             // Earth tracks between blocks, ridges between strips.
             if edge_b < 2.0 {
-                (spectra::DIRT.pick(h ^ 1), Cover::Ground)
+                (spectra::DIRT.pick(h ^ 1), Grain::Soil)
             } else if uav && edge_a < 0.35 {
                 (
                     spectra::mix(
@@ -153,18 +154,16 @@ pub(crate) fn paint(setting: &Setting, canvas: &mut Canvas, truth: &mut Truth) {
                         spectra::VEGETATION.pick(h),
                         greenness * 0.6,
                     ),
-                    Cover::Ground,
+                    Grain::Grass,
                 )
             } else {
-                (
-                    parcel_surface(usage, h, a, furrow_m, greenness, gsd),
-                    Cover::Ground,
-                )
+                parcel_surface(usage, h, a, furrow_m, greenness, gsd)
             }
         };
         let k = 1.0 + 0.10 * fine;
         px.refl = refl.map(|v| v * k);
-        px.cover = cover;
+        px.cover = Cover::Ground;
+        px.grain = grain;
     });
 
     record_parcels(setting, &grid, truth, &mut rng, &is_waste);
@@ -179,7 +178,7 @@ fn parcel_surface(
     furrow_m: f64,
     greenness: f32,
     gsd: f64,
-) -> Reflectance {
+) -> (Reflectance, Grain) {
     // Furrows and crop rows finer than two pixels blur into the parcel's mean.
     let visible = ((furrow_m / gsd - 2.0) / 2.0).clamp(0.0, 1.0) as f32;
     let wave = (a * 2.0 * PI / furrow_m).sin() as f32 * visible;
@@ -189,20 +188,31 @@ fn parcel_surface(
             let soil = spectra::DORMANT.pick(h);
             let leaf = spectra::VEGETATION.pick(h >> 3);
             let cover = (greenness * vigour * (1.0 - 0.35 * visible + 0.35 * wave)).clamp(0.0, 1.0);
-            spectra::mix(soil, leaf, cover)
+            let grain = if cover > 0.3 {
+                Grain::Grass
+            } else {
+                Grain::Soil
+            };
+            (spectra::mix(soil, leaf, cover), grain)
         }
-        Use::Fallow => spectra::scale(spectra::FALLOW.pick(h), 1.0 + 0.06 * wave),
-        Use::Grass => spectra::mix(
-            spectra::DRY_GRASS.pick(h),
-            spectra::VEGETATION.pick(h >> 5),
-            greenness * 0.7 * vigour,
+        Use::Fallow => (
+            spectra::scale(spectra::FALLOW.pick(h), 1.0 + 0.06 * wave),
+            Grain::Soil,
         ),
-        Use::Burnt => spectra::BURNT.pick(h),
+        Use::Grass => (
+            spectra::mix(
+                spectra::DRY_GRASS.pick(h),
+                spectra::VEGETATION.pick(h >> 5),
+                greenness * 0.7 * vigour,
+            ),
+            Grain::Grass,
+        ),
+        Use::Burnt => (spectra::BURNT.pick(h), Grain::Soil),
     }
 }
 
 /// Waste ground: loess with patches of dry grass and shrubs.
-fn waste(texture: Noise, x: f64, y: f64, greenness: f32, gsd: f64) -> (Reflectance, Cover) {
+fn waste(texture: Noise, x: f64, y: f64, greenness: f32, gsd: f64) -> (Reflectance, Grain) {
     let patch = texture.derive(7).fbm_to(x, y, 25.0, gsd * 2.0);
     let loess = spectra::FALLOW.pick(0x3c_2b_1a_77);
     let grass = spectra::mix(
@@ -210,10 +220,13 @@ fn waste(texture: Noise, x: f64, y: f64, greenness: f32, gsd: f64) -> (Reflectan
         spectra::VEGETATION.pick(0x9abc_def0),
         greenness * 0.5,
     );
-    (
-        spectra::mix(loess, grass, ((patch + 0.2) * 1.5).clamp(0.0, 1.0)),
-        Cover::Ground,
-    )
+    let share = ((patch + 0.2) * 1.5).clamp(0.0, 1.0);
+    let grain = if share > 0.5 {
+        Grain::Grass
+    } else {
+        Grain::Soil
+    };
+    (spectra::mix(loess, grass, share), grain)
 }
 
 /// Lists a few fallow parcels and the burnt one as confusers.

@@ -36,6 +36,52 @@ impl Layout {
                 .all(|(line, margin)| clear_of(line, *margin, c, r))
     }
 
+    /// The radius of the largest free disc centred on `c` (negative inside something taken).
+    pub(crate) fn room(&self, c: Pt) -> f64 {
+        let discs = self
+            .taken
+            .iter()
+            .map(|(p, q)| ((p[0] - c[0]).powi(2) + (p[1] - c[1]).powi(2)).sqrt() - q);
+        let lines = self
+            .lines
+            .iter()
+            .chain(self.river.iter())
+            .map(|(line, margin)| {
+                let (u, d) = line.locate(c);
+                if line.covers(u) {
+                    d.abs() - line.half_width_at(u) - margin
+                } else {
+                    f64::MAX
+                }
+            });
+        discs.chain(lines).fold(f64::MAX, f64::min)
+    }
+
+    /// A spot on dry land in the box `lo`..`hi` for a disc of radius `wanted`, or failing
+    /// that of at least `least`, that reaches at least a third of its radius into the scene:
+    /// the centre and the radius that fits.
+    pub(crate) fn find_room(
+        &self,
+        rng: &mut Rng,
+        canvas: &Canvas,
+        wanted: f64,
+        least: f64,
+        lo: Pt,
+        hi: Pt,
+    ) -> Option<(Pt, f64)> {
+        let (w, h) = (canvas.width as f64, canvas.height as f64);
+        (0..300).find_map(|_| {
+            let c = [
+                rng.random_range(lo[0]..hi[0].max(lo[0] + 1.0)),
+                rng.random_range(lo[1]..hi[1].max(lo[1] + 1.0)),
+            ];
+            let r = wanted.min(self.room(c));
+            let reaches_in =
+                c[0] > -r * 0.67 && c[1] > -r * 0.67 && c[0] < w + r * 0.67 && c[1] < h + r * 0.67;
+            (r >= least && reaches_in && !canvas.is_water(c)).then_some((c, r))
+        })
+    }
+
     /// Marks a corridor (and `margin` pixels either side) as taken.
     pub(crate) fn take_line(&mut self, line: &Corridor, margin: f64) {
         self.lines.push((line.clone(), margin));

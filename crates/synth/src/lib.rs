@@ -24,6 +24,7 @@ mod conditions;
 mod confusers;
 mod error;
 mod geom;
+mod grain;
 mod landcover;
 mod layout;
 mod lighting;

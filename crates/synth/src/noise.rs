@@ -66,11 +66,13 @@ impl Noise {
         mix(self.seed, hash_cell(x, y))
     }
 
-    /// Cellular (Worley) noise: distance to the nearest of one random point per unit cell, and
-    /// a 0..1 number that identifies that point's cell (for stones, gravel, crowns).
-    pub(crate) fn cells(self, x: f64, y: f64) -> (f32, f32) {
+    /// Cellular (Worley) noise: distances to the nearest and second nearest of one random
+    /// point per unit cell, and a 0..1 number that identifies the nearest point's cell (for
+    /// stones, gravel, clods, leaf clusters; `second - nearest` is small near their edges).
+    pub(crate) fn cells(self, x: f64, y: f64) -> (f32, f32, f32) {
         let (cx, cy) = (x.floor() as i64, y.floor() as i64);
         let mut best = (f64::MAX, 0.0);
+        let mut second = f64::MAX;
         for dy in -1..=1 {
             for dx in -1..=1 {
                 let (gx, gy) = (cx + dx, cy + dy);
@@ -79,11 +81,14 @@ impl Noise {
                 let py = gy as f64 + ((h >> 16) & 0xffff) as f64 / 65535.0;
                 let d = (px - x).powi(2) + (py - y).powi(2);
                 if d < best.0 {
+                    second = best.0;
                     best = (d, ((h >> 32) & 0xffff) as f64 / 65535.0);
+                } else if d < second {
+                    second = d;
                 }
             }
         }
-        (best.0.sqrt() as f32, best.1 as f32)
+        (best.0.sqrt() as f32, second.sqrt() as f32, best.1 as f32)
     }
 }
 
@@ -157,7 +162,7 @@ mod tests {
         assert_eq!(coarse.at(0, 0), 0.0);
         assert_eq!(coarse.at(12, 4), 16.0);
         assert_eq!(coarse.at(99, 59), 158.0);
-        let (d, id) = n.cells(10.3, -4.2);
-        assert!((0.0..1.5).contains(&d) && (0.0..=1.0).contains(&id));
+        let (d, d2, id) = n.cells(10.3, -4.2);
+        assert!((0.0..1.5).contains(&d) && d2 >= d && (0.0..=1.0).contains(&id));
     }
 }

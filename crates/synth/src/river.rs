@@ -4,6 +4,8 @@
 use rand::Rng as _;
 
 use crate::canvas::{Canvas, Cover};
+use crate::grain::Grain;
+
 use crate::geom::{Corridor, Pt};
 use crate::setting::{Season, Setting};
 use crate::spectra::{self, Reflectance};
@@ -85,7 +87,7 @@ pub(crate) fn paint(setting: &Setting, canvas: &mut Canvas) -> Option<River> {
         (
             hw,
             rng.random_range(0.5..4.0),
-            side * rng.random_range(0.0..0.15),
+            side * rng.random_range(0.0..0.06),
         )
     } else {
         (
@@ -103,7 +105,12 @@ pub(crate) fn paint(setting: &Setting, canvas: &mut Canvas) -> Option<River> {
         rng.random_range(0.0..std::f64::consts::TAU),
         setting.px(half_width_m),
         meander,
-        side * rng.random_range(0.8..2.0),
+        // Over the hundred metres of a drone scene a river bends little.
+        side * if setting.is_uav() {
+            rng.random_range(2.0..5.0)
+        } else {
+            rng.random_range(0.8..2.0)
+        },
         0.25,
         &mut rng,
     );
@@ -143,6 +150,9 @@ pub(crate) fn paint(setting: &Setting, canvas: &mut Canvas) -> Option<River> {
     let wet_px = setting.px(rng.random_range(0.4..2.0));
     let slope_px = setting.px(bank_drop_m * 2.0) + wet_px;
     let winter = setting.season == Season::Winter;
+    let glints = setting.is_uav();
+    // Texture of the banks: patches a few tens of metres across, smaller at drone scale.
+    let patch_m = if setting.is_uav() { 6.0 } else { 40.0 };
     let margin = river.beach_px * 2.0 + riparian_px + slope_px;
     let area = river.channel.pixel_box(margin, canvas.width, canvas.height);
     canvas.paint_box(area, |x, y, px| {
@@ -154,37 +164,53 @@ pub(crate) fn paint(setting: &Setting, canvas: &mut Canvas) -> Option<River> {
             return;
         }
         let (mx, my) = setting.metres(x, y);
-        let n = texture.fbm_to(mx, my, 40.0, gsd * 2.0);
+        let n = texture.fbm_to(mx, my, patch_m, gsd * 2.0);
         // How far the bare bank reaches here: bars come and go along the river.
-        let beach =
-            river.beach_px * (1.0 + 0.9 * texture.derive(1).fbm(mx, my, 150.0, 3) as f64).max(0.0);
+        let beach = river.beach_px
+            * (1.0 + 0.9 * texture.derive(1).fbm(mx, my, patch_m * 4.0, 4) as f64).max(0.0);
         if e < 0.0 {
             let depth = (-e / hw).min(1.0) as f32;
-            let ripple = 1.0 + 0.04 * texture.derive(2).fbm_to(mx, my, 6.0, gsd);
+            // Ripples: streaks drawn out along the flow, and at drone scale glints of sun.
+            let streaks = texture.derive(2).fbm(u * gsd / 3.0, d * gsd / 0.6, 1.0, 3);
+            let glint =
+                glints && texture.derive(3).white(x as i64, y as i64) > 0.9985 && streaks > 0.2;
+            let ripple = 1.0 + 0.06 * streaks + if glint { 2.5 } else { 0.0 };
             // Shallow water near the edge shows some of the bed.
             let shallow = (1.0 - depth * 4.0).clamp(0.0, 1.0) * 0.35;
             let deep = 1.0 - 0.15 * depth;
             px.refl = spectra::scale(spectra::mix(river.water, sand, shallow), deep * ripple);
             px.cover = Cover::Water;
+            px.grain = Grain::Smooth;
             px.surface = px.surface.min(0.0) - bank_drop_m as f32;
             return;
         }
         let lowered = (1.0 - (e / slope_px).min(1.0)) as f32;
+        // Wet ground darkens towards the water's edge.
+        let wetness = (1.0 - e / (wet_px * (1.0 + 0.6 * n as f64))).clamp(0.0, 1.0) as f32;
         px.surface -= bank_drop_m as f32 * lowered * lowered;
-        let surface = if e < wet_px {
-            mud
-        } else if e < wet_px + beach {
-            spectra::mix(sand, mud, (0.3 * n).clamp(0.0, 1.0))
+        let (surface, grain) = if e < wet_px + beach {
+            (
+                spectra::mix(
+                    spectra::mix(sand, mud, (0.3 * n).clamp(0.0, 1.0)),
+                    mud,
+                    wetness,
+                ),
+                Grain::Gravel,
+            )
         } else if e < wet_px + beach + riparian_px * (1.0 + 0.5 * n as f64) {
-            if winter {
-                spectra::DRY_GRASS.pick(0x77)
-            } else {
-                riparian
-            }
+            (
+                if winter {
+                    spectra::DRY_GRASS.pick(0x77)
+                } else {
+                    riparian
+                },
+                Grain::Grass,
+            )
         } else {
             return;
         };
         px.refl = spectra::scale(surface, 1.0 + 0.12 * n);
+        px.grain = grain;
         px.cover = Cover::Ground;
     });
     Some(river)

@@ -3,6 +3,8 @@
 use rand::Rng as _;
 
 use crate::canvas::{Canvas, Cover};
+use crate::grain::Grain;
+
 use crate::geom::Corridor;
 use crate::layout::Layout;
 use crate::setting::Setting;
@@ -119,11 +121,9 @@ pub(crate) fn paint_road(
                 }
             }
             px.refl = spectra::scale(refl, 1.0 + 0.08 * n);
-            px.cover = if kind == RoadKind::Track {
-                Cover::Ground
-            } else {
-                Cover::Paved
-            };
+            let unpaved = kind == RoadKind::Track || d.abs() > hw;
+            px.cover = if unpaved { Cover::Ground } else { Cover::Paved };
+            px.grain = if unpaved { Grain::Soil } else { Grain::Paved };
         },
     );
 }

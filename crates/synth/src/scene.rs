@@ -8,6 +8,7 @@ use crate::conditions::sensor::{self, Pixels, Sensor};
 use crate::conditions::{Conditions, cloud, snow};
 use crate::confusers;
 use crate::error::Result;
+use crate::grain;
 use crate::landcover;
 use crate::layout::Layout;
 use crate::lighting;
@@ -113,6 +114,7 @@ pub fn generate(spec: &SceneSpec) -> Result<Scene> {
         &built,
     );
 
+    grain::apply(&setting, &mut canvas);
     let mut rng = setting.rng("conditions");
     let snow_cover = snow::paint(&setting, &mut canvas);
     let ambient = rng.random_range(0.3..0.45);

@@ -7,6 +7,8 @@ use rand::Rng as _;
 
 use crate::buildings::{self, Building, Roof};
 use crate::canvas::{Canvas, Cover};
+use crate::grain::Grain;
+
 use crate::geom::{self, Pt};
 use crate::layout::Layout;
 use crate::rng::Rng;
@@ -79,6 +81,7 @@ fn village(
         if px.cover != Cover::Water {
             px.refl = ground;
             px.cover = Cover::Ground;
+            px.grain = Grain::Soil;
         }
     });
     let angle: f64 = rng.random_range(-0.15..0.15);
@@ -102,7 +105,10 @@ fn village(
                 continue;
             }
             let yard = geom::rect(plot_c, plot_w - setting.px(0.6), plot_d, angle);
-            canvas.paint_ring(&yard, |_, _, px| px.refl = yard_ground);
+            canvas.paint_ring(&yard, |_, _, px| {
+                px.refl = yard_ground;
+                px.grain = Grain::Paved;
+            });
             let colour = match rng.random::<f64>() {
                 t if t < roof_style * 0.6 => spectra::RED_ROOF.sample(rng),
                 t if t > 0.9 => spectra::BLUE_ROOF.sample(rng),
@@ -163,7 +169,9 @@ fn town(
         0.15,
         rng,
     );
-    let paving = spectra::scale(spectra::CONCRETE.sample(rng), 0.8);
+    let paving = spectra::scale(spectra::CONCRETE.sample(rng), 0.65);
+    let street = spectra::ASPHALT.sample(rng);
+    let (block_m, street_m) = (rng.random_range(90.0..160.0), rng.random_range(8.0..16.0));
     let lawn = spectra::mix(
         spectra::DRY_GRASS.sample(rng),
         spectra::VEGETATION.sample(rng),
@@ -175,12 +183,19 @@ fn town(
             return;
         }
         let (mx, my) = setting.metres(x, y);
-        px.refl = if lawns.fbm(mx, my, 40.0, 3) > 0.15 {
-            lawn
-        } else {
-            paving
-        };
-        px.cover = Cover::Paved;
+        // Streets on a grid between compounds; lawns and paving inside them.
+        let (sa, sb) = (mx.rem_euclid(block_m), my.rem_euclid(block_m * 0.8));
+        if sa < street_m || sb < street_m {
+            px.refl = street;
+            px.cover = Cover::Paved;
+            px.grain = Grain::Paved;
+            return;
+        }
+        let green = lawns.fbm(mx, my, 18.0, 3) > 0.2;
+        let k = 1.0 + 0.12 * lawns.derive(1).fbm(mx, my, 60.0, 2);
+        px.refl = spectra::scale(if green { lawn } else { paving }, k);
+        px.cover = if green { Cover::Ground } else { Cover::Paved };
+        px.grain = if green { Grain::Grass } else { Grain::Paved };
     });
     let mut local = Layout::default();
     let (lo, hi) = (
@@ -316,6 +331,7 @@ fn paint_car_park(setting: &Setting, canvas: &mut Canvas, ring: &[Pt], rng: &mut
             px.blocks = 1.5;
         }
         px.refl = refl;
+        px.grain = Grain::Paved;
         px.cover = Cover::Paved;
     });
 }
@@ -335,6 +351,7 @@ fn paint_plaza(setting: &Setting, canvas: &mut Canvas, ring: &[Pt], concrete: Re
         } else {
             concrete
         };
+        px.grain = Grain::Paved;
         px.cover = Cover::Paved;
     });
 }
@@ -369,8 +386,10 @@ fn paint_sports_field(
         let d = dist([x as f64 + 0.5, y as f64 + 0.5]);
         if d < r - lane {
             px.refl = pitch;
+            px.grain = Grain::Grass;
         } else if d < r {
             px.refl = track;
+            px.grain = Grain::Paved;
         } else {
             return;
         }

@@ -5,6 +5,8 @@
 use rand::Rng as _;
 
 use crate::canvas::{Canvas, Cover};
+use crate::grain::Grain;
+
 use crate::geom::{PixelBox, Pt};
 use crate::layout::Layout;
 use crate::river::River;
@@ -134,38 +136,151 @@ pub(crate) fn leaf_colour(setting: &Setting, rng: &mut Rng) -> Reflectance {
     spectra::mix(branches, foliage, green)
 }
 
-/// Paints one crown: a dome of foliage with clumps, its height in the surface so that it is
-/// shaded and casts a shadow.
+/// Paints one crown: a dome of foliage with a ragged outline and clumps, its height in the
+/// surface so that it is shaded and casts a shadow. In winter the crown is bare: branches
+/// radiate from the trunk, the ground shows between them, and they cast a dappled shadow.
 pub(crate) fn paint_tree(setting: &Setting, canvas: &mut Canvas, tree: &Tree, leaf: Reflectance) {
-    let r = tree.radius.max(0.6);
-    let c = tree.centre;
-    let area = PixelBox::around(
-        [c[0] - r, c[1] - r],
-        [c[0] + r, c[1] + r],
-        canvas.width,
-        canvas.height,
-    );
-    let clumps = setting.noise("crowns");
-    let gsd = setting.gsd;
-    let bare = setting.season == Season::Winter;
-    canvas.paint_box(area, |x, y, px| {
-        let (dx, dy) = (x as f64 + 0.5 - c[0], y as f64 + 0.5 - c[1]);
-        let t = (dx * dx + dy * dy).sqrt() / r;
-        if t >= 1.0 {
-            return;
+    let crown = Crown::new(setting, tree);
+    if setting.season == Season::Winter {
+        crown.paint_bare_shadow(setting, canvas);
+    }
+    crown.paint(setting, canvas, leaf);
+}
+
+/// The shape of one crown: a ragged disc, and in winter the pattern of its branches.
+struct Crown {
+    centre: Pt,
+    radius: f64,
+    height_m: f64,
+    noise: crate::noise::Noise,
+    branches: f64,
+    bare: bool,
+}
+
+impl Crown {
+    fn new(setting: &Setting, tree: &Tree) -> Crown {
+        let noise = setting
+            .noise("crowns")
+            .derive((tree.centre[0] * 7919.0 + tree.centre[1]) as u64);
+        Crown {
+            centre: tree.centre,
+            radius: tree.radius.max(0.6),
+            height_m: tree.height_m,
+            noise,
+            branches: 7.0 + (noise.white(0, 0) * 6.0).floor() as f64,
+            bare: setting.season == Season::Winter,
         }
-        let (mx, my) = setting.metres(x, y);
-        let clump = clumps.fbm_to(mx, my, 1.2, gsd * 1.5);
-        let dome = (1.0 - t * t).sqrt();
-        let top = px.surface + (tree.height_m * dome) as f32;
-        if px.surface < top {
-            px.surface = top;
+    }
+
+    /// Relative distance from the trunk (0..1 inside the ragged outline) and angle of a point
+    /// given relative to the trunk.
+    fn locate(&self, dx: f64, dy: f64) -> (f64, f64) {
+        let theta = dy.atan2(dx);
+        let lobes = 1.0
+            + 0.18
+                * self
+                    .noise
+                    .value(theta.cos() * 2.0 + 5.0, theta.sin() * 2.0 + 5.0)
+                    as f64;
+        ((dx * dx + dy * dy).sqrt() / (self.radius * lobes), theta)
+    }
+
+    /// How much of a bare crown's pixel its branches cover (0 between them).
+    fn branch_cover(&self, t: f64, theta: f64, twig: f32) -> f32 {
+        let wiggle = self.noise.value(t * 4.0, theta * 2.0) as f64 * 0.6;
+        let along = (self.branches * theta + wiggle).sin().abs();
+        // Twigs fill the crown with a haze, denser towards the trunk.
+        let haze = 0.45 * (1.0 - t as f32).sqrt() * (0.7 + 0.3 * twig);
+        if along < 0.12 * (1.0 - t) + 0.02 {
+            1.0
+        } else if twig > 0.45 && t > 0.3 {
+            0.7
+        } else {
+            haze
         }
-        // Bare crowns let the ground show through.
-        let density = if bare { 0.45 } else { 1.0 };
-        px.refl = spectra::mix(px.refl, spectra::scale(leaf, 1.0 + 0.25 * clump), density);
-        if px.cover != Cover::Water {
-            px.cover = Cover::Trees;
-        }
-    });
+    }
+
+    fn area(&self, canvas: &Canvas, centre: Pt, reach: Pt) -> PixelBox {
+        PixelBox::around(
+            [centre[0] - reach[0], centre[1] - reach[1]],
+            [centre[0] + reach[0], centre[1] + reach[1]],
+            canvas.width,
+            canvas.height,
+        )
+    }
+
+    fn paint(&self, setting: &Setting, canvas: &mut Canvas, leaf: Reflectance) {
+        let c = self.centre;
+        let area = self.area(canvas, c, [self.radius * 1.25; 2]);
+        let gsd = setting.gsd;
+        // Branches thinner than a pixel still darken it a little.
+        let branch_share = (0.08 / gsd).min(1.0) as f32;
+        canvas.paint_box(area, |x, y, px| {
+            let (t, theta) = self.locate(x as f64 + 0.5 - c[0], y as f64 + 0.5 - c[1]);
+            if t >= 1.0 {
+                return;
+            }
+            let (mx, my) = setting.metres(x, y);
+            let coverage = if self.bare {
+                let twig = self.noise.derive(1).value(mx / 0.15, my / 0.15);
+                branch_share * self.branch_cover(t, theta, twig)
+            } else {
+                let dome = (1.0 - t * t).sqrt();
+                px.surface += (self.height_m * dome) as f32;
+                px.grain = Grain::Leaves;
+                1.0
+            };
+            if coverage <= 0.0 {
+                return;
+            }
+            let clump = self.noise.fbm_to(mx, my, 1.2, gsd * 1.5);
+            px.refl = spectra::mix(px.refl, spectra::scale(leaf, 1.0 + 0.25 * clump), coverage);
+            if px.cover != Cover::Water {
+                px.cover = Cover::Trees;
+            }
+        });
+    }
+
+    /// The shadow of bare branches and trunk: the crown's pattern thrown along the shadow
+    /// direction and stretched by the spread of heights in the crown.
+    fn paint_bare_shadow(&self, setting: &Setting, canvas: &mut Canvas) {
+        let reach =
+            self.height_m / setting.sun.elevation_deg.to_radians().tan().max(0.1) / setting.gsd;
+        let [sx, sy] = setting.shadow_dir;
+        // Crown heights run from about a third of the tree's height to its top.
+        let (near, far) = (reach * 0.35, reach);
+        let mid = [
+            self.centre[0] + sx * (near + far) / 2.0,
+            self.centre[1] + sy * (near + far) / 2.0,
+        ];
+        let stretch = 1.0 + (far - near) / (2.0 * self.radius);
+        let area = self.area(canvas, mid, [self.radius * stretch * 1.3 + 2.0; 2]);
+        let trunk_w = setting.px(0.15).max(0.5);
+        canvas.paint_box(area, |x, y, px| {
+            let (dx, dy) = (x as f64 + 0.5 - mid[0], y as f64 + 0.5 - mid[1]);
+            // Undo the stretch along the shadow to find the crown point that casts it.
+            let (along, across) = (dx * sx + dy * sy, -dx * sy + dy * sx);
+            let (ax, ay) = (along / stretch, across);
+            let (cx, cy) = (ax * sx - ay * sy, ax * sy + ay * sx);
+            let (t, theta) = self.locate(cx, cy);
+            let (tx, ty) = (
+                x as f64 + 0.5 - self.centre[0],
+                y as f64 + 0.5 - self.centre[1],
+            );
+            let on_trunk = (tx * sx + ty * sy) > 0.0
+                && (tx * sx + ty * sy) < near
+                && (-tx * sy + ty * sx).abs() < trunk_w;
+            let (mx, my) = setting.metres(x, y);
+            let cover = if on_trunk {
+                1.0
+            } else if t < 1.0 {
+                self.branch_cover(t, theta, self.noise.derive(1).value(mx / 0.2, my / 0.2)) * 0.8
+            } else {
+                0.0
+            };
+            if cover > 0.0 {
+                px.refl = spectra::scale(px.refl, 1.0 - 0.55 * cover);
+            }
+        });
+    }
 }

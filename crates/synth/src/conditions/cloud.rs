@@ -63,6 +63,7 @@ pub(crate) fn paint(
         })
         .collect();
     let texture = setting.noise("cloud");
+    let puff_scale = setting.px(250.0);
     let density = |p: Pt, texture: Noise| -> f32 {
         let mut d = 0.0f32;
         for puff in &puffs {
@@ -71,17 +72,20 @@ pub(crate) fn paint(
             if r >= 1.0 {
                 continue;
             }
+            // Dense inside the outline, thinning out smoothly beyond it.
             let core = if geom::contains(&puff.ring, p) {
                 1.0
             } else {
-                (1.0 - r) as f32 * 0.6
+                0.0
             };
-            d = d.max(core);
+            let soft = ((1.0 - r) / 0.45).clamp(0.0, 1.0) as f32;
+            d = d.max(0.5 * core + 0.5 * soft * soft);
         }
         if d <= 0.0 {
             return 0.0;
         }
-        let wisps = 0.75 + 0.35 * texture.fbm(p[0], p[1], 120.0, 4);
+        // Wisps and holes: the veil is never uniform.
+        let wisps = (0.5 + 1.6 * texture.fbm(p[0], p[1], puff_scale, 5)).clamp(0.0, 1.2);
         (d * wisps).clamp(0.0, 1.0)
     };
     let shadow_strength = rng.random_range(0.5..0.9f32) * (1.0 - ambient);

@@ -7,7 +7,9 @@ use rand::Rng as _;
 
 use crate::buildings::{self, Building, Roof};
 use crate::canvas::{Canvas, Cover};
-use crate::geom::{self, Corridor, PixelBox, Pt};
+use crate::grain::Grain;
+
+use crate::geom::{self, Corridor, EdgeField, PixelBox, Pt};
 use crate::layout::Layout;
 use crate::plume::{self, Plume};
 use crate::river::River;
@@ -82,7 +84,7 @@ fn tributary(
         start,
         far,
         hw,
-        setting.px(rng.random_range(5.0..40.0)),
+        setting.px(rng.random_range(0.05..0.4) * setting.short_side_m().min(100.0)),
         len * 0.3,
         0.2,
         rng,
@@ -108,10 +110,12 @@ fn tributary(
             if d.abs() < w {
                 px.refl = water;
                 px.cover = Cover::Water;
+                px.grain = Grain::Smooth;
                 px.surface -= 1.0;
             } else {
                 px.refl = bank;
                 px.cover = Cover::Ground;
+                px.grain = Grain::Grass;
             }
         },
     );
@@ -372,13 +376,16 @@ fn sandbar(
     let wet = spectra::WET_MUD.sample(rng);
     let texture = setting.noise("sandbar");
     let gsd = setting.gsd;
-    let wet_px = setting.px(1.0);
+    let wet_px = setting.px(2.0);
+    let edges = EdgeField::new(&ring, canvas.width, canvas.height);
     canvas.paint_ring(&ring, |x, y, px| {
         let (mx, my) = setting.metres(x, y);
-        let edge = crate::targets::edge_distance(&ring, [x as f64 + 0.5, y as f64 + 0.5]);
-        let base = if edge < wet_px { wet } else { sand };
+        // Wet at the water's edge, drying towards the crest.
+        let dry = (edges.at(x, y) / wet_px).clamp(0.0, 1.0) as f32;
+        let base = spectra::mix(wet, sand, dry * dry);
         px.refl = spectra::scale(base, 1.0 + 0.1 * texture.fbm_to(mx, my, 8.0, gsd * 1.5));
         px.cover = Cover::Ground;
+        px.grain = Grain::Gravel;
         px.surface += 0.3;
     });
     truth.confuser("sandbar", &ring);

@@ -5,6 +5,8 @@ use std::f64::consts::PI;
 use rand::Rng as _;
 
 use crate::canvas::{Canvas, Cover};
+use crate::grain::Grain;
+
 use crate::geom;
 use crate::layout::Layout;
 use crate::setting::Setting;
@@ -55,6 +57,11 @@ pub(crate) fn paint(
             Cover::Ground
         } else {
             Cover::Water
+        };
+        px.grain = if near_edge {
+            Grain::Soil
+        } else {
+            Grain::Smooth
         };
         px.surface -= 1.0;
     });

@@ -7,9 +7,11 @@ use std::f64::consts::{PI, TAU};
 use geoscout_core::Class;
 use rand::Rng as _;
 
-use super::{edge_distance, heap_height, maybe_on_seam};
+use super::{edge_distance, heap_height, on_seam_if_room};
 use crate::buildings::{self, Building, Roof};
 use crate::canvas::{Canvas, Cover};
+use crate::grain::Grain;
+
 use crate::geom::{self, Corridor, EdgeField, Pt, Ring};
 use crate::layout::Layout;
 use crate::rng::Rng;
@@ -30,9 +32,9 @@ pub(crate) fn paint(
     let mut rng = setting.rng("dust");
     let (w, h) = (setting.width as f64, setting.height as f64);
     let count = if setting.is_uav() {
-        usize::from(rng.random_bool(0.45))
+        usize::from(rng.random_bool(0.7))
     } else {
-        1 + (setting.area_km2() * rng.random_range(0.4..1.2)) as usize
+        1 + (setting.area_km2() * rng.random_range(0.8..2.0)) as usize
     };
     for i in 0..count {
         let size_m = (rng.random_range(20f64.ln()..300f64.ln())).exp();
@@ -54,16 +56,24 @@ pub(crate) fn paint(
                 )
             }
             None => {
-                let reach = if setting.is_uav() { r * 0.7 } else { 0.0 };
+                // Large sites reach into a drone scene from beyond its edge.
+                let reach = if setting.is_uav() {
+                    (r * 0.7).min(w.min(h) * 0.4)
+                } else {
+                    0.0
+                };
                 ([-reach, -reach], [w + reach, h + reach])
             }
         };
-        let lo = [lo[0].max(-r * 0.7), lo[1].max(-r * 0.7)];
-        let hi = [hi[0].min(w + r * 0.7), hi[1].min(h + r * 0.7)];
-        let Some(c) = layout.find_dry_spot(&mut rng, canvas, r, lo, hi) else {
+        let beyond = (r * 0.7).min(w.min(h) * 0.4);
+        let lo = [lo[0].max(-beyond), lo[1].max(-beyond)];
+        let hi = [hi[0].min(w + beyond), hi[1].min(h + beyond)];
+        let least = if setting.is_uav() { setting.px(4.0) } else { r };
+        let Some((c, r)) = layout.find_room(&mut rng, canvas, r, least, lo, hi) else {
             continue;
         };
-        let c = maybe_on_seam(&mut rng, setting, c);
+        let c = on_seam_if_room(&mut rng, setting, layout, canvas, c, r);
+        let size = r * 2.0;
         let angle = rng.random_range(0.0..PI);
         let outline = site_outline(c, size, size * rng.random_range(0.5..1.0), angle, &mut rng);
         let variant = ["construction_site", "earthworks", "material_yard"][rng.random_range(0..3)];
@@ -257,6 +267,7 @@ fn bare_ground(
         px.surface += dz as f32;
         px.refl = spectra::scale(refl, k);
         px.cover = Cover::Ground;
+        px.grain = if dz > 0.0 { Grain::Gravel } else { Grain::Soil };
     });
 }
 

@@ -7,7 +7,9 @@ pub(crate) mod pile;
 
 use rand::Rng as _;
 
+use crate::canvas::Canvas;
 use crate::geom::{self, Pt};
+use crate::layout::Layout;
 use crate::rng::Rng;
 use crate::setting::Setting;
 
@@ -32,9 +34,27 @@ pub(crate) fn heap_height(d_m: f64, slope: f64, top_m: f64, lift_m: f64, bench_m
     h.min(top_m)
 }
 
+/// Moves a disc of radius `r` at `c` onto a tile seam when there is room for it there (see
+/// [`maybe_on_seam`]).
+pub(crate) fn on_seam_if_room(
+    rng: &mut Rng,
+    setting: &Setting,
+    layout: &Layout,
+    canvas: &Canvas,
+    c: Pt,
+    r: f64,
+) -> Pt {
+    let moved = maybe_on_seam(rng, setting, c);
+    if moved != c && layout.room(moved) >= r && !canvas.is_water(moved) {
+        moved
+    } else {
+        c
+    }
+}
+
 /// Moves `c` so that it sits on a tile seam (a row or column that is a multiple of 256, 512 or
 /// 1024 pixels) about one time in three, so that objects cross the tiles a scanner reads.
-pub(crate) fn maybe_on_seam(rng: &mut Rng, setting: &Setting, c: Pt) -> Pt {
+fn maybe_on_seam(rng: &mut Rng, setting: &Setting, c: Pt) -> Pt {
     if !rng.random_bool(0.35) {
         return c;
     }

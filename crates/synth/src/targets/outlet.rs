@@ -8,6 +8,7 @@ use rand::Rng as _;
 use crate::buildings::{self, Building, Roof};
 use crate::canvas::{Canvas, Cover};
 use crate::geom::{self, Corridor, Pt};
+use crate::grain::Grain;
 use crate::layout::Layout;
 use crate::plume::{self, Plume};
 use crate::river::River;
@@ -157,6 +158,7 @@ fn feeder(
                 let hw = ditch.half_width_at(u);
                 if ditch.covers(u) && d.abs() < hw {
                     px.refl = if d.abs() < hw * 0.6 { water } else { mud };
+                    px.grain = Grain::Soil;
                     px.surface -= 0.5;
                 }
             },

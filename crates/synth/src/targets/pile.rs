@@ -6,10 +6,11 @@ use std::f64::consts::{PI, TAU};
 use geoscout_core::Class;
 use rand::Rng as _;
 
-use super::{heap_height, maybe_on_seam};
+use super::{heap_height, on_seam_if_room};
 use crate::buildings::{self, Building, Roof};
 use crate::canvas::{Canvas, Cover};
 use crate::geom::{self, Corridor, EdgeField, Pt};
+use crate::grain::Grain;
 use crate::layout::Layout;
 use crate::rng::Rng;
 use crate::roads::{self, Road, RoadKind};
@@ -28,9 +29,9 @@ pub(crate) fn paint(
     let mut rng = setting.rng("piles");
     let (w, h) = (setting.width as f64, setting.height as f64);
     let piles = if setting.is_uav() {
-        usize::from(rng.random_bool(0.4))
+        usize::from(rng.random_bool(0.6))
     } else {
-        1 + (setting.area_km2() * rng.random_range(0.2..0.8)) as usize
+        1 + (setting.area_km2() * rng.random_range(0.4..1.2)) as usize
     };
     if piles == 0 {
         return;
@@ -61,17 +62,24 @@ pub(crate) fn paint(
         };
         let r = diameter / 2.0;
         // Drone scenes see parts of piles: their centres may lie beyond the edge.
-        let reach = if setting.is_uav() { r * 0.8 } else { r * 0.3 };
-        let Some(c) = layout.find_dry_spot(
+        // and those that do not fit between the river and the rest are smaller ones.
+        let reach = if setting.is_uav() {
+            (r * 0.8).min(w.min(h) * 0.4)
+        } else {
+            r * 0.3
+        };
+        let least = if setting.is_uav() { setting.px(5.0) } else { r };
+        let Some((c, r)) = layout.find_room(
             &mut rng,
             canvas,
             r,
+            least,
             [-reach, -reach],
             [w + reach, h + reach],
         ) else {
             continue;
         };
-        let c = maybe_on_seam(&mut rng, setting, c);
+        let c = on_seam_if_room(&mut rng, setting, layout, canvas, c, r);
         if let Some(y) = yard {
             haul_road(setting, canvas, &mut rng, y, c);
         }
@@ -120,7 +128,6 @@ fn pile(setting: &Setting, canvas: &mut Canvas, truth: &mut Truth, rng: &mut Rng
     };
     let texture = setting.noise("pile").derive(rng.random());
     let gsd = setting.gsd;
-    let stone_m = rng.random_range(0.15..0.5);
     let edge = EdgeField::new(&ring, canvas.width, canvas.height);
     canvas.paint_ring(&ring, |x, y, px| {
         let p = [x as f64 + 0.5, y as f64 + 0.5];
@@ -132,13 +139,8 @@ fn pile(setting: &Setting, canvas: &mut Canvas, truth: &mut Truth, rng: &mut Rng
         let theta = dy.atan2(dx);
         let streak = texture.fbm(theta * r * gsd / 3.0, d_m / 25.0, 1.0, 3);
         let mottle = texture.derive(1).fbm_to(mx, my, 12.0, gsd * 1.5);
-        let stones = if stone_m > gsd * 2.0 {
-            let (dist, id) = texture.derive(2).cells(mx / stone_m, my / stone_m);
-            (id - 0.5) * 0.35 - (dist - 0.5).max(0.0) * 0.4
-        } else {
-            0.0
-        };
-        let mut refl = spectra::scale(base, 1.0 + 0.10 * streak + 0.10 * mottle + stones);
+        let mut refl = spectra::scale(base, 1.0 + 0.10 * streak + 0.10 * mottle);
+        px.grain = Grain::Rock;
         if vegetated > 0.0 {
             let g = texture.derive(3).fbm(mx, my, 15.0, 4);
             if g > 1.0 - 2.0 * vegetated as f32 {
@@ -147,6 +149,7 @@ fn pile(setting: &Setting, canvas: &mut Canvas, truth: &mut Truth, rng: &mut Rng
                     leaf,
                     ((g - (1.0 - 2.0 * vegetated as f32)) * 3.0).min(0.8),
                 );
+                px.grain = Grain::Grass;
             }
         }
         if is_burning {
@@ -207,6 +210,7 @@ fn mine_yard(
     canvas.paint_ring(&outline, |x, y, px| {
         let (mx, my) = setting.metres(x, y);
         px.refl = spectra::scale(ground, 1.0 + 0.12 * texture.fbm_to(mx, my, 20.0, gsd * 1.5));
+        px.grain = Grain::Soil;
         px.cover = Cover::Ground;
     });
     if let Some(road) = roads.iter().find(|r| r.kind != RoadKind::Track) {
@@ -234,6 +238,7 @@ fn mine_yard(
             let d_m = edge.at(x, y) * gsd;
             px.surface += heap_height(d_m, slope, top, 0.0, 0.0) as f32;
             px.refl = coal;
+            px.grain = Grain::Gravel;
         });
         truth.confuser("coal_stockpile", &ring);
     }
