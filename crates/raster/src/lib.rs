@@ -45,6 +45,7 @@ mod polynomial;
 mod raster;
 mod read;
 mod tiles;
+mod workers;
 
 pub use error::{Error, Result};
 pub use georef::Georef;

@@ -3,11 +3,10 @@
 use std::path::Path;
 
 use gdal::Dataset;
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::mask::Validity;
-use crate::raster::open_dataset;
+use crate::workers::map_in_runs;
 use crate::{PixelRect, Result, Tile, TileGrid, TileSpec};
 
 /// The tiles to process over a raster.
@@ -81,16 +80,12 @@ pub(crate) fn plan_tiles(path: &Path, dataset: &Dataset, spec: TileSpec) -> Resu
     let columns = Cuts::new(width, &grid, |t| (t.window.x, t.window.right()));
     let rows = Cuts::new(height, &grid, |t| (t.window.y, t.window.bottom()));
     let row_spans: Vec<(usize, usize)> = rows.spans().collect();
-    let occupied = row_spans
-        .par_iter()
-        .map_init(
-            || open_dataset(path),
-            |worker, &(y0, y1)| {
-                let dataset = worker.as_ref().map_err(Clone::clone)?;
-                occupied_columns(path, dataset, &validity, y0, y1, &columns)
-            },
-        )
-        .collect::<Result<Vec<_>>>()?;
+    let occupied = map_in_runs(path, &row_spans, |dataset, &(y0, y1)| {
+        let dataset = dataset.as_ref().map_err(Clone::clone)?;
+        occupied_columns(path, dataset, &validity, y0, y1, &columns)
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>>>()?;
     let any_valid = PrefixCount::new(&occupied);
     Ok(TilePlan::from_grid(&grid, width, height, |tile| {
         let (r0, r1) = rows.span_range(tile.window.y, tile.window.bottom());

@@ -2,13 +2,13 @@
 //! a time or many tiles in parallel.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gdal::Dataset;
 use ndarray::{Array2, Array3, ArrayViewMut2, ArrayViewMut3, Axis, Slice};
 
 use crate::mask::{Validity, read_values};
 use crate::raster::open_dataset;
+use crate::workers::map_in_runs;
 use crate::{Error, PixelRect, Result, Tile, TileSpec};
 
 /// A linear map applied to a band's values as they are read: `value * scale + offset`.
@@ -116,35 +116,14 @@ where
     let dataset = open_dataset(path)?;
     Request::new(path, &dataset, options)?;
     drop(dataset);
-    let workers = rayon::current_num_threads().clamp(1, tiles.len().max(1));
-    let run_length = tiles.len().div_ceil(workers * RUNS_PER_WORKER).max(1);
-    let runs: Vec<&[Tile]> = tiles.chunks(run_length).collect();
-    let next_run = AtomicUsize::new(0);
-    let work = || {
-        let worker = open_dataset(path).and_then(|dataset| {
-            let request = Request::new(path, &dataset, options)?;
-            Ok((dataset, request))
-        });
-        while let Some(run) = runs.get(next_run.fetch_add(1, Ordering::Relaxed)) {
-            for tile in *run {
-                sink(match &worker {
-                    Ok((dataset, request)) => request.read_tile(path, dataset, tile, spec),
-                    Err(err) => Err(err.clone()),
-                });
-            }
-        }
-    };
-    rayon::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|_| work());
-        }
+    map_in_runs(path, tiles, |dataset, tile| {
+        sink(match dataset {
+            Ok(dataset) => read_tile(path, dataset, tile, spec, options),
+            Err(err) => Err(err.clone()),
+        })
     });
     Ok(())
 }
-
-/// How many runs of tiles each worker gets on average: more balance the load, fewer keep more
-/// halo blocks in the workers' caches.
-const RUNS_PER_WORKER: usize = 2;
 
 pub(crate) fn read_window(
     path: &Path,
