@@ -136,11 +136,25 @@ fn mask_text(mask: MaskKind) -> String {
 
 /// `value` with four significant digits, without trailing zeros.
 fn significant(value: f64) -> String {
-    let digits = (3 - value.abs().log10().floor() as i32).max(0) as usize;
+    let digits = (3.0 - value.abs().log10().floor()).clamp(0.0, 12.0) as usize;
     let text = format!("{value:.digits$}");
     if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::significant;
+
+    #[test]
+    fn ground_distances_keep_four_significant_digits() {
+        assert_eq!(significant(30.011_466), "30.01");
+        assert_eq!(significant(20_055.016), "20055");
+        assert_eq!(significant(0.066_592_77), "0.06659");
+        assert_eq!(significant(2.0), "2");
+        assert_eq!(significant(0.0), "0");
     }
 }
