@@ -25,7 +25,10 @@ where
     R: Send,
     F: Fn(&Result<Dataset>, &T) -> R + Sync,
 {
-    let workers = rayon::current_num_threads().clamp(1, items.len().max(1));
+    if items.is_empty() {
+        return Vec::new();
+    }
+    let workers = rayon::current_num_threads().clamp(1, items.len());
     let run_length = items.len().div_ceil(workers * RUNS_PER_WORKER).max(1);
     let next_run = AtomicUsize::new(0);
     let results = Mutex::new((0..items.len()).map(|_| None).collect::<Vec<Option<R>>>());
