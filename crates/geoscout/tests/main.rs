@@ -1,6 +1,10 @@
 //! geoscout's integration tests: one module per stage, each running the real binary.
 
 mod chips;
+mod diff;
 mod eval;
+mod grid;
 mod raster;
+mod reference;
+mod rivers;
 mod util;

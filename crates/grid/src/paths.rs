@@ -13,11 +13,26 @@ pub fn rebase_chip_paths(leads: &mut [Lead], from: &Path, to: &Path) -> std::io:
     }
     for lead in leads {
         if let Some(chip) = lead.chip.as_deref().filter(|c| Path::new(c).is_relative()) {
-            let rebased = relative_path(&from.join(chip), &to);
+            let rebased = relative_path(&lexically_normal(&from.join(chip)), &to);
             lead.chip = Some(rebased.to_string_lossy().into_owned());
         }
     }
     Ok(())
+}
+
+/// `path` with `.` dropped and each `..` taking away the component before it.
+fn lexically_normal(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                normal.pop();
+            }
+            other => normal.push(other),
+        }
+    }
+    normal
 }
 
 /// The path of `target` relative to the folder `base` (both absolute, without `..`).
@@ -62,7 +77,7 @@ mod tests {
             Lead::new("a", Class::DischargeOutlet, 0.5, point.into()),
             Lead::new("b", Class::DischargeOutlet, 0.5, point.into()),
         ];
-        leads[0].chip = Some("chips/a.png".into());
+        leads[0].chip = Some("./chips/../chips/a.png".into());
         leads[1].chip = Some("/data/b.png".into());
         rebase_chip_paths(&mut leads, &scan, &out).unwrap();
         assert_eq!(leads[0].chip.as_deref(), Some("../scan/chips/a.png"));

@@ -57,9 +57,8 @@ pub(crate) fn read_layer(path: &Path) -> Result<VectorLayer> {
         open_flags: GdalOpenFlags::GDAL_OF_VECTOR,
         ..DatasetOptions::default()
     };
-    let dataset = Dataset::open_ex(path, options).map_err(|_| {
-        Error::bad_input(path, "GDAL cannot read this file as a vector layer")
-    })?;
+    let dataset = Dataset::open_ex(path, options)
+        .map_err(|_| Error::bad_input(path, "GDAL cannot read this file as a vector layer"))?;
     let mut layer = dataset
         .layer(0)
         .map_err(|_| Error::bad_input(path, "no vector layer in this file"))?;
