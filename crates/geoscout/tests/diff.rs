@@ -82,7 +82,7 @@ fn read_ledger(out: &Path) -> BTreeMap<String, Value> {
 }
 
 fn diff(previous: &Path, current: &Path, out: &Path) -> String {
-    let output = geoscout(&[
+    let output = geoscout([
         "diff",
         "--previous",
         s(previous),

@@ -386,7 +386,7 @@ fn grid_build_reports_bad_input_naming_the_file() {
     let dir = tempdir();
     let counties = generated_counties(dir.path());
     let out = dir.path().join("grid.gpkg");
-    let output = geoscout(&[
+    let output = geoscout([
         "grid",
         "build",
         "--boundaries",
@@ -404,7 +404,7 @@ fn grid_build_reports_bad_input_naming_the_file() {
         stderr.contains("counties.geojson: no field 'code'") && stderr.contains("adcode"),
         "{stderr}"
     );
-    let output = geoscout(&[
+    let output = geoscout([
         "grid",
         "build",
         "--boundaries",
@@ -611,7 +611,7 @@ fn a_user_grid_in_a_shapefile_with_its_own_field_names() {
     );
 
     // A field named but not in the layer is an error that lists the fields there are.
-    let output = geoscout(&[
+    let output = geoscout([
         "assign",
         "--grid",
         s(&shapefile),

@@ -316,7 +316,7 @@ fn a_river_that_is_not_in_the_file_cannot_be_reversed() {
     let rivers = shared.join("vector/rivers/DERIVED_datong_clipped_rivers_hyd2_4l.geojson");
     let leads = dir.path().join("leads.geojson");
     write_geojson(&leads, &[]).unwrap();
-    let output = geoscout(&[
+    let output = geoscout([
         "assign",
         "--rivers",
         rivers.to_str().unwrap(),
