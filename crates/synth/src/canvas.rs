@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use crate::geom::{self, PixelBox, Pt};
+use crate::geom::{self, Corridor, PixelBox, Pt};
 use crate::grain::Grain;
 use crate::spectra::Reflectance;
 
@@ -94,6 +94,25 @@ impl Canvas {
             .for_each(|(i, row)| {
                 let y = area.y0 + i;
                 for (x, px) in row.iter_mut().enumerate().take(area.x1).skip(area.x0) {
+                    f(x, y, px);
+                }
+            });
+    }
+
+    /// Calls `f(x, y, pixel)` for every pixel that may lie within `margin` pixels of the
+    /// corridor's edge, rows in parallel.
+    pub(crate) fn paint_corridor<F>(&mut self, corridor: &Corridor, margin: f64, f: F)
+    where
+        F: Fn(usize, usize, &mut Pixel) + Sync,
+    {
+        let spans = corridor.row_spans(margin, self.width, self.height);
+        let w = self.width;
+        self.pixels
+            .par_chunks_mut(w)
+            .zip(spans.par_iter())
+            .enumerate()
+            .for_each(|(y, (row, &(x0, x1)))| {
+                for (x, px) in row.iter_mut().enumerate().take(x1).skip(x0) {
                     f(x, y, px);
                 }
             });

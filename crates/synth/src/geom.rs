@@ -408,22 +408,38 @@ impl Corridor {
         (u, (v - c) / (1.0 + dc * dc).sqrt())
     }
 
-    /// The pixels within `margin` of the corridor's edge, clipped to the scene.
-    pub(crate) fn pixel_box(&self, margin: f64, width: usize, height: usize) -> PixelBox {
-        let (u0, u1) = (
-            self.u_range.0.max(-4.0 * (width + height) as f64),
-            self.u_range.1.min(4.0 * (width + height) as f64),
-        );
-        let steps = ((u1 - u0) / 4.0).ceil().max(2.0) as usize;
-        let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+    /// For each row of a `width` x `height` scene, the columns `x0..x1` that may lie within
+    /// `margin` pixels of the corridor's edge (empty where `x0 >= x1`).
+    pub(crate) fn row_spans(
+        &self,
+        margin: f64,
+        width: usize,
+        height: usize,
+    ) -> Vec<(usize, usize)> {
+        let mut spans = vec![(usize::MAX, 0usize); height];
+        let reach = 2.0 * (width + height) as f64;
+        let (u0, u1) = (self.u_range.0.max(-reach), self.u_range.1.min(reach));
+        let steps = (u1 - u0).ceil().max(1.0) as usize;
         for i in 0..=steps {
             let u = u0 + (u1 - u0) * i as f64 / steps as f64;
             let c = self.centre(u);
-            let r = self.half_width_at(u) + margin;
-            lo = [lo[0].min(c[0] - r), lo[1].min(c[1] - r)];
-            hi = [hi[0].max(c[0] + r), hi[1].max(c[1] + r)];
+            let r = self.half_width_at(u) + margin + 1.0;
+            if c[0] < -r || c[1] < -r || c[0] > width as f64 + r || c[1] > height as f64 + r {
+                continue;
+            }
+            let (y0, y1) = (
+                (c[1] - r).floor().max(0.0) as usize,
+                ((c[1] + r).ceil().max(0.0) as usize).min(height),
+            );
+            let (x0, x1) = (
+                (c[0] - r).floor().max(0.0) as usize,
+                ((c[0] + r).ceil().max(0.0) as usize).min(width),
+            );
+            for span in &mut spans[y0..y1] {
+                *span = (span.0.min(x0), span.1.max(x1));
+            }
         }
-        PixelBox::around(lo, hi, width, height)
+        spans
     }
 
     /// Whether `u` lies on the corridor's stretch.

@@ -154,8 +154,7 @@ pub(crate) fn paint(setting: &Setting, canvas: &mut Canvas) -> Option<River> {
     // Texture of the banks: patches a few tens of metres across, smaller at drone scale.
     let patch_m = if setting.is_uav() { 6.0 } else { 40.0 };
     let margin = river.beach_px * 2.0 + riparian_px + slope_px;
-    let area = river.channel.pixel_box(margin, canvas.width, canvas.height);
-    canvas.paint_box(area, |x, y, px| {
+    canvas.paint_corridor(&river.channel, margin, |x, y, px| {
         let p = [x as f64 + 0.5, y as f64 + 0.5];
         let (u, d) = river.channel.locate(p);
         let hw = river.channel.half_width_at(u);

@@ -94,36 +94,33 @@ pub(crate) fn paint_road(
     let dirt = spectra::DIRT.pick(0x5151);
     let marking = [0.45, 0.46, 0.46, 0.42];
     let dash = setting.px(6.0);
-    canvas.paint_box(
-        line.pixel_box(shoulder + 1.0, canvas.width, canvas.height),
-        |x, y, px| {
-            if px.cover == Cover::Water {
-                return;
+    canvas.paint_corridor(line, shoulder + 1.0, |x, y, px| {
+        if px.cover == Cover::Water {
+            return;
+        }
+        let p = [x as f64 + 0.5, y as f64 + 0.5];
+        let (u, d) = line.locate(p);
+        let hw = line.half_width_at(u);
+        if !line.covers(u) || d.abs() > hw + shoulder {
+            return;
+        }
+        let (mx, my) = setting.metres(x, y);
+        let n = wear.fbm_to(mx, my, 20.0, gsd * 1.5);
+        let mut refl = if d.abs() > hw { dirt } else { surface };
+        if kind == RoadKind::Highway {
+            // Edge lines and a dashed centre line, 15 cm wide.
+            let line_px = setting.px(0.15).max(0.35);
+            let edge = (d.abs() - (hw - setting.px(0.5))).abs() < line_px;
+            let centre = d.abs() < line_px && (u / dash).rem_euclid(2.0) < 1.0;
+            if edge || centre {
+                // Thin lines cover only part of a coarse pixel.
+                let share = (0.15 / gsd).min(1.0) as f32;
+                refl = spectra::mix(refl, marking, share);
             }
-            let p = [x as f64 + 0.5, y as f64 + 0.5];
-            let (u, d) = line.locate(p);
-            let hw = line.half_width_at(u);
-            if !line.covers(u) || d.abs() > hw + shoulder {
-                return;
-            }
-            let (mx, my) = setting.metres(x, y);
-            let n = wear.fbm_to(mx, my, 20.0, gsd * 1.5);
-            let mut refl = if d.abs() > hw { dirt } else { surface };
-            if kind == RoadKind::Highway {
-                // Edge lines and a dashed centre line, 15 cm wide.
-                let line_px = setting.px(0.15).max(0.35);
-                let edge = (d.abs() - (hw - setting.px(0.5))).abs() < line_px;
-                let centre = d.abs() < line_px && (u / dash).rem_euclid(2.0) < 1.0;
-                if edge || centre {
-                    // Thin lines cover only part of a coarse pixel.
-                    let share = (0.15 / gsd).min(1.0) as f32;
-                    refl = spectra::mix(refl, marking, share);
-                }
-            }
-            px.refl = spectra::scale(refl, 1.0 + 0.08 * n);
-            let unpaved = kind == RoadKind::Track || d.abs() > hw;
-            px.cover = if unpaved { Cover::Ground } else { Cover::Paved };
-            px.grain = if unpaved { Grain::Soil } else { Grain::Paved };
-        },
-    );
+        }
+        px.refl = spectra::scale(refl, 1.0 + 0.08 * n);
+        let unpaved = kind == RoadKind::Track || d.abs() > hw;
+        px.cover = if unpaved { Cover::Ground } else { Cover::Paved };
+        px.grain = if unpaved { Grain::Soil } else { Grain::Paved };
+    });
 }

@@ -96,29 +96,26 @@ fn tributary(
         setting.greenness,
     );
     let bank_px = setting.px(rng.random_range(3.0..10.0));
-    canvas.paint_box(
-        stream.pixel_box(bank_px + 1.0, canvas.width, canvas.height),
-        |x, y, px| {
-            if px.cover == Cover::Water {
-                return;
-            }
-            let (su, d) = stream.locate([x as f64 + 0.5, y as f64 + 0.5]);
-            let w = stream.half_width_at(su);
-            if !stream.covers(su) || d.abs() > w + bank_px {
-                return;
-            }
-            if d.abs() < w {
-                px.refl = water;
-                px.cover = Cover::Water;
-                px.grain = Grain::Smooth;
-                px.surface -= 1.0;
-            } else {
-                px.refl = bank;
-                px.cover = Cover::Ground;
-                px.grain = Grain::Grass;
-            }
-        },
-    );
+    canvas.paint_corridor(&stream, bank_px + 1.0, |x, y, px| {
+        if px.cover == Cover::Water {
+            return;
+        }
+        let (su, d) = stream.locate([x as f64 + 0.5, y as f64 + 0.5]);
+        let w = stream.half_width_at(su);
+        if !stream.covers(su) || d.abs() > w + bank_px {
+            return;
+        }
+        if d.abs() < w {
+            px.refl = water;
+            px.cover = Cover::Water;
+            px.grain = Grain::Smooth;
+            px.surface -= 1.0;
+        } else {
+            px.refl = bank;
+            px.cover = Cover::Ground;
+            px.grain = Grain::Grass;
+        }
+    });
     let leaf = trees::leaf_colour(setting, rng);
     for _ in 0..(len * setting.gsd / 15.0).min(200.0) as usize {
         let su = rng.random_range(0.0..len);

@@ -148,21 +148,18 @@ fn feeder(
         );
         let mud = spectra::WET_MUD.sample(rng);
         let water = spectra::mix(mud, colour, 0.5);
-        canvas.paint_box(
-            ditch.pixel_box(2.0, canvas.width, canvas.height),
-            |x, y, px| {
-                if px.cover == Cover::Water {
-                    return;
-                }
-                let (u, d) = ditch.locate([x as f64 + 0.5, y as f64 + 0.5]);
-                let hw = ditch.half_width_at(u);
-                if ditch.covers(u) && d.abs() < hw {
-                    px.refl = if d.abs() < hw * 0.6 { water } else { mud };
-                    px.grain = Grain::Soil;
-                    px.surface -= 0.5;
-                }
-            },
-        );
+        canvas.paint_corridor(&ditch, 2.0, |x, y, px| {
+            if px.cover == Cover::Water {
+                return;
+            }
+            let (u, d) = ditch.locate([x as f64 + 0.5, y as f64 + 0.5]);
+            let hw = ditch.half_width_at(u);
+            if ditch.covers(u) && d.abs() < hw {
+                px.refl = if d.abs() < hw * 0.6 { water } else { mud };
+                px.grain = Grain::Soil;
+                px.surface -= 0.5;
+            }
+        });
     } else {
         let diameter_m = rng.random_range(0.3..3.0);
         let d = setting.px(diameter_m);
