@@ -37,18 +37,12 @@ impl TilePlan {
     /// tiles as they read them ([`TileData::is_empty`](crate::TileData::is_empty)) rather than
     /// read the mask twice.
     pub fn full(grid: &TileGrid) -> Self {
-        let (width, height) = grid.raster_size();
-        Self::from_grid(grid, width, height, |_| true)
+        Self::from_grid(grid, |_| true)
     }
 
     /// Keeps the tiles of `grid` for which `keep` is true.
-    fn from_grid(
-        grid: &TileGrid,
-        width: usize,
-        height: usize,
-        keep: impl Fn(&Tile) -> bool,
-    ) -> Self {
-        let all = grid.len();
+    fn from_grid(grid: &TileGrid, keep: impl Fn(&Tile) -> bool) -> Self {
+        let (width, height) = grid.raster_size();
         let tiles: Vec<Tile> = grid.tiles().filter(|t| keep(t)).collect();
         TilePlan {
             spec: grid.spec(),
@@ -56,7 +50,7 @@ impl TilePlan {
             height,
             columns: grid.columns(),
             rows: grid.rows(),
-            skipped_nodata: all - tiles.len(),
+            skipped_nodata: grid.len() - tiles.len(),
             tiles,
         }
     }
@@ -75,7 +69,7 @@ pub(crate) fn plan_tiles(path: &Path, dataset: &Dataset, spec: TileSpec) -> Resu
     let bands: Vec<usize> = (1..=dataset.raster_count()).collect();
     let validity = Validity::for_bands(path, dataset, &bands)?;
     if validity.is_all_valid() {
-        return Ok(TilePlan::from_grid(&grid, width, height, |_| true));
+        return Ok(TilePlan::full(&grid));
     }
     let columns = Cuts::new(width, &grid, |t| (t.window.x, t.window.right()));
     let rows = Cuts::new(height, &grid, |t| (t.window.y, t.window.bottom()));
@@ -87,7 +81,7 @@ pub(crate) fn plan_tiles(path: &Path, dataset: &Dataset, spec: TileSpec) -> Resu
     .into_iter()
     .collect::<Result<Vec<_>>>()?;
     let any_valid = PrefixCount::new(&occupied);
-    Ok(TilePlan::from_grid(&grid, width, height, |tile| {
+    Ok(TilePlan::from_grid(&grid, |tile| {
         let (r0, r1) = rows.span_range(tile.window.y, tile.window.bottom());
         let (c0, c1) = columns.span_range(tile.window.x, tile.window.right());
         any_valid.count(r0, r1, c0, c1) > 0
