@@ -72,7 +72,7 @@ fn satellite_scenes_open_in_gdal_with_the_profile_grid() {
             .collect();
         assert_eq!(names, ["blue", "green", "red", "nir"]);
         assert!(bands.iter().all(|b| b["type"] == "UInt16"
-            && b["noDataValue"] == 0
+            && b["noDataValue"].as_f64() == Some(0.0)
             && b["block"] == serde_json::json!([256, 256])));
         assert_eq!(
             info["metadata"]["IMAGE_STRUCTURE"]["COMPRESSION"],
