@@ -11,6 +11,15 @@
 //! - [`Supervision`]: a grid and rivers together, applied to leads in one call and reported in
 //!   another: the code path `scan --grid --rivers` and `assign` share.
 //! - [`diff`]: matches two campaigns' leads into a ledger (new, persisting, resolved).
+//!
+//! Conventions, documented in full on the items:
+//! - Geometry is compared in one metric CRS ([`MetricCrs`]): by default the CGCS2000 3-degree
+//!   Gauss-Kruger zone of the data's centre (EPSG:4547 for Datong), else the UTM zone. Grids,
+//!   rivers and leads in other CRSs are reprojected with GDAL in the traditional GIS axis order.
+//! - A point on a border shared by cells goes to the cell with the smallest id; a polygon to the
+//!   cell holding most of its area; leads in no cell are kept with `in_grid: false`.
+//! - CSV files are UTF-8 with a header and, by default, a byte order mark for Excel
+//!   ([`CsvOptions`]).
 #![deny(missing_docs)]
 
 mod assign;
