@@ -195,7 +195,7 @@ fn the_same_seed_gives_byte_identical_files() {
 fn bad_requests_are_refused_with_a_reason() {
     let dir = tempdir();
     let out = dir.path().to_str().unwrap();
-    let output = geoscout(&[
+    let output = geoscout([
         "synth",
         "--profile",
         "satellite",
@@ -210,10 +210,10 @@ fn bad_requests_are_refused_with_a_reason() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let output = geoscout(&["synth", "--profile", "lidar", "--out", out]);
+    let output = geoscout(["synth", "--profile", "lidar", "--out", out]);
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("satellite or uav"));
-    let output = geoscout(&["synth", "--profile", "uav", "--out", out, "--size", "20"]);
+    let output = geoscout(["synth", "--profile", "uav", "--out", out, "--size", "20"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("width 20 px"));
 }
