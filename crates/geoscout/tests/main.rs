@@ -7,4 +7,5 @@ mod grid;
 mod raster;
 mod reference;
 mod rivers;
+mod synth;
 mod util;
