@@ -540,4 +540,36 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn the_campaign_date_comes_from_run_json_else_from_the_file_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let leads = dir.path().join("leads.geojson");
+        geoscout_leads::write_geojson(&leads, &[outlet("a", 113.6, 39.9)]).unwrap();
+        // No run.json: the file's modification time (noon UTC: the same date from UTC-11 to +11).
+        let noon = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_709_640_000);
+        std::fs::File::options()
+            .write(true)
+            .open(&leads)
+            .unwrap()
+            .set_modified(noon)
+            .unwrap();
+        assert_eq!(
+            Campaign::open(&leads).unwrap().date.to_string(),
+            "2024-03-05"
+        );
+        std::fs::write(
+            dir.path().join("run.json"),
+            r#"{"started": "2024-05-06T04:00:00Z"}"#,
+        )
+        .unwrap();
+        let campaign = Campaign::open(dir.path()).unwrap();
+        assert_eq!(
+            (campaign.date.to_string(), campaign.leads.len()),
+            ("2024-05-06".into(), 1)
+        );
+        std::fs::write(dir.path().join("run.json"), r#"{"started": "May 6"}"#).unwrap();
+        let err = Campaign::open(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("run.json: 'started' is not RFC 3339"), "{err}");
+    }
 }
