@@ -226,9 +226,9 @@ impl Georef {
     }
 
     /// The outline of a pixel rectangle in WGS 84 as RFC 7946 wants it: counter-clockwise, split
-    /// at the antimeridian. Where part of the rectangle has no longitude/latitude (a geostationary
-    /// view past the Earth's limb) it is the convex hull of the rectangle's points that have one.
-    /// `None` when no point of the rectangle is on the Earth.
+    /// at the antimeridian, traced through 9 points per edge. Where part of the rectangle has no
+    /// longitude/latitude (a geostationary view past the Earth's limb) it is the convex hull of
+    /// the points of a 9 x 9 grid over the rectangle that have one; `None` when none has.
     pub fn outline(&self, rect: PixelRect) -> Option<MultiPolygon> {
         crate::footprint::outline(self, rect, crate::footprint::TILE_SAMPLES)
     }

@@ -8,8 +8,8 @@ use crate::{Georef, TilePlan};
 
 /// The tile cores of `plan` as an RFC 7946 FeatureCollection in WGS 84: one feature per tile with
 /// properties `id`, `core` and `window` (`[x, y, width, height]` in pixels) and the core's outline
-/// as geometry (counter-clockwise, split at the antimeridian; null for a core entirely off the
-/// Earth).
+/// as geometry (see [`Georef::outline`]: counter-clockwise, split at the antimeridian; null for a
+/// core off the Earth's disc).
 pub fn tile_layer(plan: &TilePlan, georef: &Georef) -> FeatureCollection {
     let features = plan
         .tiles
