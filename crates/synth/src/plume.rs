@@ -73,9 +73,10 @@ pub(crate) fn concentration(plume: &Plume, along: f64, q: f64) -> f32 {
     let s = (along / plume.length).max(0.0);
     let width = w0 + (w1 - w0) * s.sqrt();
     let axis = plume.offset + width * 0.45;
-    let lateral = (-((q - axis) / width).powi(2) * 2.5).exp();
+    // A flat core with a fairly sharp edge, as plumes have near their source.
+    let lateral = (-((q - axis) / width).powi(4) * 6.0).exp();
     let longitudinal = if along >= 0.0 {
-        (-2.5 * s).exp()
+        (-1.6 * s).exp()
     } else {
         (-(along / w0).powi(2) * 2.0).exp()
     };

@@ -56,9 +56,9 @@ pub(crate) fn paint(
             )
         } else {
             (
-                rng.random_range(20.0..200.0),
-                rng.random_range(3.0..8.0),
-                rng.random_range(10.0..40.0),
+                rng.random_range(30.0..200.0),
+                rng.random_range(4.0..10.0),
+                rng.random_range(12.0..50.0),
             )
         };
         let inland = river.landward(u, side);
@@ -69,7 +69,7 @@ pub(crate) fn paint(
             length: setting.px(length_m),
             width: (setting.px(w0_m), setting.px(w1_m)),
             colour,
-            strength: rng.random_range(0.55..0.95),
+            strength: rng.random_range(0.7..0.95),
             offset: 0.0,
         };
         plume::paint(
