@@ -29,7 +29,11 @@ pub enum GeometryKind {
 
 impl Class {
     /// All classes in the order of their ids.
-    pub const ALL: [Class; 3] = [Class::CoalGanguePile, Class::DischargeOutlet, Class::DustSource];
+    pub const ALL: [Class; 3] = [
+        Class::CoalGanguePile,
+        Class::DischargeOutlet,
+        Class::DustSource,
+    ];
 
     /// The numeric id used in label rasters and model outputs (1, 2, 3; 0 is background).
     pub fn id(self) -> u8 {
@@ -103,7 +107,10 @@ mod tests {
         for class in Class::ALL {
             assert_eq!(Class::from_id(class.id()), Some(class));
             assert_eq!(class.name().parse::<Class>(), Ok(class));
-            assert_eq!(serde_json::to_string(&class).unwrap(), format!("\"{}\"", class.name()));
+            assert_eq!(
+                serde_json::to_string(&class).unwrap(),
+                format!("\"{}\"", class.name())
+            );
         }
         assert_eq!(Class::from_id(0), None);
     }

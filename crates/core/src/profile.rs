@@ -115,7 +115,10 @@ mod tests {
     fn names_round_trip() {
         for profile in Profile::ALL {
             assert_eq!(profile.name().parse::<Profile>(), Ok(profile));
-            assert_eq!(profile.bands().len(), if profile == Profile::Satellite { 4 } else { 3 });
+            assert_eq!(
+                profile.bands().len(),
+                if profile == Profile::Satellite { 4 } else { 3 }
+            );
         }
         assert!("lidar".parse::<Profile>().is_err());
     }
