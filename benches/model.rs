@@ -10,6 +10,10 @@
 //! computes). Batches 4 and 16 are also given as a ratio to batch 1 of the same model in the
 //! same run. The `satellite` model must reach 4 core megapixels per second at batch 4; the
 //! benchmark says whether it did and exits with status 1 when it did not.
+//!
+//! Wall-clock figures drop when other work shares the cores, so the benchmark also prints the
+//! machine's load average and, per measurement, how many cores the process got (CPU seconds
+//! per wall second, from /proc/self/stat): with 2 threads on an idle machine that is near 2.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,9 +49,10 @@ fn main() -> ExitCode {
     println!(
         "model-only throughput, {THREADS} libtorch threads, synthetic input; MP/s on core pixels (input pixels incl. halo)"
     );
+    println!("load average before: {}", load_average());
     println!(
-        "{:<16} {:>5} {:>11} {:>6} {:>7} {:>14} {:>16} {:>9}",
-        "model", "batch", "window", "core", "runs", "core MP/s", "input MP/s", "vs b=1"
+        "{:<16} {:>5} {:>11} {:>6} {:>7} {:>14} {:>16} {:>9} {:>9}",
+        "model", "batch", "window", "core", "runs", "core MP/s", "input MP/s", "vs b=1", "cores"
     );
     let mut target = None;
     for card in cards {
@@ -71,7 +76,7 @@ fn main() -> ExitCode {
             let baseline = *batch_one.get_or_insert(result.core_mp_s);
             let card = model.card();
             println!(
-                "{:<16} {:>5} {:>11} {:>6} {:>7} {:>14.2} {:>16.2} {:>8.2}x",
+                "{:<16} {:>5} {:>11} {:>6} {:>7} {:>14.2} {:>16.2} {:>8.2}x {:>9}",
                 name,
                 batch_size,
                 format!("{0}x{0}", card.window_size(card.tile_size)),
@@ -79,13 +84,15 @@ fn main() -> ExitCode {
                 result.runs,
                 result.core_mp_s,
                 result.input_mp_s,
-                result.core_mp_s / baseline
+                result.core_mp_s / baseline,
+                result.cores.map_or("?".into(), |c| format!("{c:.2}")),
             );
             if name == TARGET_MODEL && batch_size == TARGET_BATCH {
                 target = Some(result.core_mp_s);
             }
         }
     }
+    println!("load average after: {}", load_average());
     match target {
         None => {
             println!(
@@ -130,6 +137,8 @@ struct Measurement {
     runs: usize,
     core_mp_s: f64,
     input_mp_s: f64,
+    /// CPU seconds of the process per wall-clock second, where /proc tells.
+    cores: Option<f64>,
 }
 
 /// Runs batches of `batch_size` windows until `MIN_TIME` and `MIN_RUNS` are both reached, after
@@ -143,19 +152,48 @@ fn measure(model: &Model, batch_size: usize) -> geoscout_model::Result<Measureme
     }
     model.predict(&batch)?;
     let started = Instant::now();
+    let cpu_before = cpu_seconds();
     let mut runs = 0;
     while runs < MIN_RUNS || started.elapsed() < MIN_TIME {
         model.predict(&batch)?;
         runs += 1;
     }
     let seconds = started.elapsed().as_secs_f64();
+    let cores = cpu_seconds()
+        .zip(cpu_before)
+        .map(|(after, before)| (after - before) / seconds);
     let per_second = (runs * batch_size) as f64 / seconds / 1e6;
     Ok(Measurement {
         runs,
         core_mp_s: per_second * (card.tile_size * card.tile_size) as f64,
         input_mp_s: per_second * (window * window) as f64,
+        cores,
     })
 }
+
+/// The 1, 5 and 15 minute load averages, as /proc/loadavg gives them.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// User plus system CPU time of this process so far, in seconds (Linux clock ticks of 1/100 s).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / CLOCK_TICKS_PER_SECOND)
+}
+
+/// `getconf CLK_TCK` on Linux (fixed by the kernel's ABI at 100).
+const CLOCK_TICKS_PER_SECOND: f64 = 100.0;
 
 /// Seeded uniform values in 0..0.4 (xorshift), the range of reflectance and of scaled bytes.
 fn synthetic_window(bands: usize, size: usize, seed: u64) -> Array3<f32> {
