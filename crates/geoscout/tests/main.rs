@@ -4,6 +4,7 @@ mod chips;
 mod diff;
 mod eval;
 mod grid;
+mod model;
 mod raster;
 mod reference;
 mod rivers;
