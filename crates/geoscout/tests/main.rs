@@ -8,5 +8,6 @@ mod model;
 mod raster;
 mod reference;
 mod rivers;
+mod scan;
 mod synth;
 mod util;
