@@ -2,18 +2,15 @@
 
 use std::path::PathBuf;
 
+use geoscout_core::fs::IoError;
+
 /// Everything that can go wrong reading or writing leads.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// What the operating system said.
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] IoError),
     /// The file is not a GeoJSON FeatureCollection.
     #[error("{}: not a GeoJSON FeatureCollection: {problem}", path.display())]
     NotFeatureCollection {
@@ -56,15 +53,6 @@ pub enum Error {
 
 /// The result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-impl Error {
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

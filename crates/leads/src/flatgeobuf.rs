@@ -10,8 +10,8 @@ use std::path::Path;
 use gdal::DriverManager;
 use gdal::raster::RasterCreationOptions;
 use gdal::vector::OGRwkbGeometryType;
+use geoscout_core::fs::write_atomically;
 
-use crate::atomic::write_atomically;
 use crate::gpkg::{StagedLayer, check_all, gdal_error, scratch_name, srs, write_layers};
 use crate::schema::fields;
 use crate::{Lead, Result};

@@ -2,13 +2,12 @@
 //! outer rings and clockwise holes, no `crs` member, coordinates rounded to 7 decimals (about
 //! 1 cm), the lead id as the feature's `id` member as well as its `id` property.
 
-use std::io::Write;
 use std::path::Path;
 
 use geo::{Geometry, MapCoords, Orient, orient::Direction};
 use geojson::{Feature, GeoJson, feature::Id};
+use geoscout_core::fs::{IoError, write_bytes_atomically};
 
-use crate::atomic::write_atomically;
 use crate::lead::round7;
 use crate::{Error, Lead, Result};
 
@@ -23,12 +22,7 @@ pub fn write_geojson(path: &Path, leads: &[Lead]) -> Result<()> {
         id,
         problem,
     })?;
-    write_atomically(path, |tmp| {
-        let mut file = std::fs::File::create(tmp).map_err(|e| Error::io(tmp, e))?;
-        file.write_all(text.as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(|e| Error::io(tmp, e))
-    })
+    Ok(write_bytes_atomically(path, text.as_bytes())?)
 }
 
 /// The FeatureCollection text for `leads`; on a bad lead, its id and the problem.
@@ -72,7 +66,7 @@ pub(crate) fn rfc7946_geometry(geometry: &Geometry<f64>) -> Geometry<f64> {
 /// are kept in [`Lead::extra`] in file order. A feature that cannot be a lead (no geometry, no
 /// class, a score that is not a number, ...) is an error naming the file and the feature.
 pub fn read_geojson(path: &Path) -> Result<Vec<Lead>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = std::fs::read_to_string(path).map_err(|e| IoError::new(path, e))?;
     let not_collection = |problem: String| Error::NotFeatureCollection {
         path: path.to_path_buf(),
         problem,

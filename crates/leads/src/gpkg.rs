@@ -11,9 +11,9 @@ use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
 use gdal::vector::{Feature, LayerAccess, LayerOptions, OGRwkbGeometryType, ToGdal};
 use gdal::{Dataset, DatasetOptions, DriverManager, GdalOpenFlags};
 use geo::Geometry;
+use geoscout_core::fs::write_atomically;
 use serde_json::Value;
 
-use crate::atomic::write_atomically;
 use crate::geojson::rfc7946_geometry;
 use crate::schema::{FieldKind, fields};
 use crate::{Error, Lead, Result};

@@ -15,7 +15,6 @@
 //! renames it, so a reader never sees a half-written file.
 #![deny(missing_docs)]
 
-mod atomic;
 mod error;
 mod flatgeobuf;
 mod geojson;

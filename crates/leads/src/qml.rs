@@ -11,8 +11,9 @@
 
 use std::path::Path;
 
-use crate::atomic::write_atomically;
-use crate::{Error, Result};
+use geoscout_core::fs::write_bytes_atomically;
+
+use crate::Result;
 
 /// The style's text (QGIS 3 QML).
 const LEADS_QML: &str = include_str!("leads.qml");
@@ -20,9 +21,7 @@ const LEADS_QML: &str = include_str!("leads.qml");
 /// Writes the QGIS style for leads layers to `path` (name it after the layer files:
 /// `leads.qml`). Written under a temporary name and renamed when complete.
 pub fn write_qml(path: &Path) -> Result<()> {
-    write_atomically(path, |tmp| {
-        std::fs::write(tmp, LEADS_QML).map_err(|e| Error::io(tmp, e))
-    })
+    Ok(write_bytes_atomically(path, LEADS_QML.as_bytes())?)
 }
 
 #[cfg(test)]
