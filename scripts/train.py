@@ -52,6 +52,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--lr", type=float, default=3e-3, help="peak learning rate (one-cycle)")
     parser.add_argument("--weight-decay", type=float, default=1e-4)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--max-train-chips", type=int,
+                        help="train on a seeded sample of this many chips (quick trial runs)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--tile-size", type=int, default=512, help="default tile core size in the card")
     parser.add_argument("--halo", type=int, help="halo in pixels [default: measured on validation chips]")
@@ -84,7 +86,7 @@ def band_statistics(images: list) -> tuple:
             torch.tensor(np.sqrt(var).clip(1e-3), dtype=torch.float32))
 
 
-def train(model: net.SegNet, split: chips.Split, outputs: list, mean, std, args) -> dict:
+def train(model: net.SegNet, split: chips.Split, names: list, outputs: list, mean, std, args) -> dict:
     images, targets = np.stack(split.images), np.stack(split.targets)
     steps_per_epoch = len(images) // args.batch
     # Channels-last tensors let oneDNN's convolutions run faster on CPU.
@@ -98,7 +100,7 @@ def train(model: net.SegNet, split: chips.Split, outputs: list, mean, std, args)
         rng = np.random.default_rng([args.seed, epoch])
         order = rng.permutation(len(images))
         model.train()
-        total = 0.0
+        total = np.zeros(len(names))
         for step in range(steps_per_epoch):
             picked = np.sort(order[step * args.batch : (step + 1) * args.batch])
             x, y = augment(images[picked], targets[picked], rng)
@@ -106,23 +108,30 @@ def train(model: net.SegNet, split: chips.Split, outputs: list, mean, std, args)
             y = torch.from_numpy(y.astype(np.float32) / 255.0)
             valid = (x.abs().sum(1) > 0).to(torch.float32)
             logits = model((x - mean[None, :, None, None]) / std[None, :, None, None])
-            loss = losses.total_loss(logits, y, valid, outputs)
+            per_class = losses.class_losses(logits, y, valid, outputs)
             optimizer.zero_grad()
-            loss.backward()
+            per_class.sum().backward()
             optimizer.step()
             schedule.step()
-            total += float(loss)
+            total += per_class.detach().numpy()
             if (step + 1) % 50 == 0:
-                print(f"  step {step + 1}/{steps_per_epoch}: loss {total / (step + 1):.4f}, "
+                print(f"  step {step + 1}/{steps_per_epoch}: loss {describe(total / (step + 1), names)}, "
                       f"{(time.time() - started) / 60:.1f} min", flush=True)
         minutes = (time.time() - started) / 60
-        history.append(round(total / steps_per_epoch, 4))
-        print(f"epoch {epoch + 1}/{args.epochs}: loss {history[-1]:.4f}, {minutes:.1f} min", flush=True)
+        history.append(round(float(total.sum()) / steps_per_epoch, 4))
+        print(f"epoch {epoch + 1}/{args.epochs}: loss {describe(total / steps_per_epoch, names)}, "
+              f"{minutes:.1f} min", flush=True)
         if minutes > args.max_minutes and epoch + 1 < args.epochs:
             print(f"stopping: past --max-minutes {args.max_minutes}", flush=True)
             break
     return {"epochs_done": len(history), "loss_per_epoch": history,
             "minutes": round((time.time() - started) / 60, 1)}
+
+
+def describe(losses: np.ndarray, names: list) -> str:
+    """The summed loss and each class's share, for the training log."""
+    parts = ", ".join(f"{name} {value:.3f}" for name, value in zip(names, losses))
+    return f"{losses.sum():.4f} ({parts})"
 
 
 def save_module(module, path: Path) -> None:
@@ -147,14 +156,16 @@ def main() -> int:
     if len(manifest["bands"]) != len(profile["bands"]) or manifest["data_type"] != profile["data_type"]:
         raise SystemExit(f"chips have {len(manifest['bands'])} {manifest['data_type']} bands; "
                          f"profile {args.profile} needs {len(profile['bands'])} {profile['data_type']}")
+    if args.max_train_chips and args.max_train_chips < len(train_split):
+        train_split = train_split.sample(args.max_train_chips, args.seed)
     names = [c["class"] for c in manifest["classes"]]
     outputs = [c["output"] for c in manifest["classes"]]
     print(f"chips: {len(train_split)} train ({len(train_split.scenes())} scenes), "
           f"{len(val_split)} val ({len(val_split.scenes())} scenes)", flush=True)
 
     mean, std = band_statistics(train_split.images)
-    model = net.SegNet(len(manifest["bands"]), len(names))
-    fitted = train(model, train_split, outputs, mean, std, args)
+    model = net.SegNet(len(manifest["bands"]), outputs)
+    fitted = train(model, train_split, names, outputs, mean, std, args)
 
     out.mkdir(parents=True, exist_ok=True)
     weights = out / "model.pt"
@@ -193,7 +204,8 @@ def main() -> int:
         "epochs": args.epochs, "batch": args.batch, "optimizer": "AdamW, one-cycle",
         "lr": args.lr, "weight_decay": args.weight_decay, "seed": args.seed, "threads": args.threads,
         "augmentation": "rotations by 90 degrees and flips",
-        "loss": "BCE + soft Dice (polygon classes), penalty-reduced focal loss (point classes)",
+        "loss": f"BCE + soft Dice (polygon classes), {losses.POINT_WEIGHT} x penalty-reduced focal loss "
+                "(point classes)",
         **fitted,
         "validation": tuned,
         "halo_measured": {"core_px": HALO_CORE, "tolerance": HALO_TOLERANCE, **halo},

@@ -24,6 +24,11 @@ class Split:
     def __len__(self) -> int:
         return len(self.images)
 
+    def sample(self, count: int, seed: int) -> "Split":
+        """A seeded sample of `count` chips, in their original order."""
+        picked = sorted(np.random.default_rng(seed).choice(len(self), count, replace=False))
+        return Split(*([getattr(self, f)[i] for i in picked] for f in ("images", "targets", "gsd", "entries")))
+
     def scenes(self) -> list:
         return sorted({e["raster"] for e in self.entries})
 

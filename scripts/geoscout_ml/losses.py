@@ -31,10 +31,19 @@ def point_loss(logits: torch.Tensor, target: torch.Tensor, valid: torch.Tensor) 
     return (positive.sum() + negative.sum()) / peaks.sum().clamp(min=1.0)
 
 
-def total_loss(logits: torch.Tensor, target: torch.Tensor, valid: torch.Tensor, outputs: list) -> torch.Tensor:
-    """Sum over classes; `outputs[k]` is "polygon" or "point" for channel k."""
+# Weight of a point class's loss against a polygon class's. The focal loss is summed per point
+# and runs about five times a mask's BCE + Dice; unweighted, it swamped the masks, which then
+# did not learn at all (measured on satellite chips).
+POINT_WEIGHT = 0.2
+
+
+def class_losses(logits: torch.Tensor, target: torch.Tensor, valid: torch.Tensor, outputs: list) -> torch.Tensor:
+    """The weighted loss of each class (channel k: `outputs[k]` is "polygon" or "point");
+    training minimises their sum."""
     losses = []
     for k, output in enumerate(outputs):
-        loss = point_loss if output == "point" else mask_loss
-        losses.append(loss(logits[:, k], target[:, k], valid))
-    return torch.stack(losses).sum()
+        if output == "point":
+            losses.append(POINT_WEIGHT * point_loss(logits[:, k], target[:, k], valid))
+        else:
+            losses.append(mask_loss(logits[:, k], target[:, k], valid))
+    return torch.stack(losses)

@@ -9,7 +9,8 @@ from torch import nn
 WIDTHS = (16, 32, 64, 128)
 # The network's total stride: input height and width must be multiples of it.
 SIZE_MULTIPLE = 16
-PRIOR_LOGIT = -2.19
+MASK_PRIOR_LOGIT = -2.19  # logit of 0.1
+POINT_PRIOR_LOGIT = -4.6  # logit of 0.01
 ARCHITECTURE = (
     "U-Net, stride-2 stem, widths 16-32-64-128 (1/2 to 1/16 resolution), 1x1+3x3 decoder "
     "blocks, logits at 1/2 resolution upsampled bilinearly, sigmoid"
@@ -41,11 +42,13 @@ class Decoder(nn.Module):
 
 
 class SegNet(nn.Module):
-    """Per-class logits at input resolution for a [N, bands, H, W] input (H, W multiples of 16)."""
+    """Per-class logits at input resolution for a [N, bands, H, W] input (H, W multiples of 16);
+    `outputs[k]` is "polygon" or "point" for class k."""
 
-    def __init__(self, bands: int, classes: int):
+    def __init__(self, bands: int, outputs: list):
         super().__init__()
         w1, w2, w3, w4 = WIDTHS
+        classes = len(outputs)
         self.stem = conv_bn_relu(bands, w1, stride=2)
         self.enc1 = conv_bn_relu(w1, w1)
         self.enc2 = nn.Sequential(conv_bn_relu(w1, w2), conv_bn_relu(w2, w2))
@@ -55,9 +58,11 @@ class SegNet(nn.Module):
         self.dec2 = Decoder(w3 + w2, w2)
         self.dec1 = Decoder(w2 + w1, w1)
         self.head = nn.Conv2d(w1, classes, 1)
-        # Start every class at a probability of 0.1, so that the focal loss of the heat maps
-        # starts small (as in CenterNet).
-        nn.init.constant_(self.head.bias, PRIOR_LOGIT)
+        # Start masks at a probability of 0.1 and heat maps at 0.01 (rare peaks), so that the
+        # focal loss of the heat maps starts small and does not swamp the masks (as in CenterNet).
+        with torch.no_grad():
+            for k, output in enumerate(outputs):
+                self.head.bias[k] = POINT_PRIOR_LOGIT if output == "point" else MASK_PRIOR_LOGIT
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x1 = self.enc1(self.stem(x))
