@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Local, NaiveDate};
 use geo::{Area, BooleanOps, BoundingRect, Centroid, Distance, Euclidean, Geometry, MultiPolygon};
+use geoscout_core::fs::IoError;
 use geoscout_leads::{Lead, read_geojson};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
@@ -79,7 +80,7 @@ impl Campaign {
             None => {
                 let modified = std::fs::metadata(&file)
                     .and_then(|m| m.modified())
-                    .map_err(|e| Error::io(&file, e))?;
+                    .map_err(|e| IoError::new(&file, e))?;
                 DateTime::<Local>::from(modified).date_naive()
             }
         };
@@ -109,7 +110,7 @@ fn run_date(path: &Path) -> Result<Option<NaiveDate>> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::io(path, e)),
+        Err(e) => return Err(IoError::new(path, e).into()),
     };
     let record: Value = serde_json::from_str(&text)
         .map_err(|e| Error::bad_input(path, format!("not JSON: {e}")))?;

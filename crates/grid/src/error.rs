@@ -2,19 +2,16 @@
 
 use std::path::PathBuf;
 
+use geoscout_core::fs::IoError;
+
 /// Everything that can go wrong building grids, assigning leads, reading rivers or diffing
 /// campaigns. Each variant names the file it is about.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// What the operating system said.
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] IoError),
     /// GDAL failed to open, read, reproject or write a file.
     #[error("{}: {what}: {source}", path.display())]
     Gdal {
@@ -42,13 +39,6 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
-    }
-
     pub(crate) fn gdal(
         path: impl Into<PathBuf>,
         what: impl Into<String>,

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use gdal::spatial_ref::SpatialRef;
 use geo::{Area, BoundingRect, Geometry, MultiPolygon};
+use geoscout_core::fs::IoError;
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
 use serde::Deserialize;
@@ -92,7 +93,7 @@ pub struct FieldMap {
 impl FieldMap {
     /// Reads a field map from a TOML file of `key = "field name"` lines.
     pub fn from_toml_file(path: &Path) -> Result<FieldMap> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = std::fs::read_to_string(path).map_err(|e| IoError::new(path, e))?;
         toml::from_str(&text).map_err(|e| Error::bad_input(path, e.to_string()))
     }
 

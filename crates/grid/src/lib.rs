@@ -23,7 +23,6 @@
 #![deny(missing_docs)]
 
 mod assign;
-mod atomic;
 mod builder;
 mod crs;
 mod diff;

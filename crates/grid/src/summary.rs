@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use geoscout_core::Class;
+use geoscout_core::fs::IoError;
 use geoscout_leads::Lead;
 use serde_json::Value;
 
@@ -93,7 +94,7 @@ pub fn write_summaries(
     leads: &[Lead],
     csv: CsvOptions,
 ) -> Result<SummaryCounts> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| IoError::new(dir, e))?;
     let mut per_cell = vec![Counts::default(); grid.cells().len()];
     let mut summary = SummaryCounts::default();
     for lead in leads {

@@ -1,12 +1,11 @@
 //! Attribute tables: the rows of a roll-up or checklist, written as UTF-8 CSV or as the
 //! attributes of a vector layer.
 
-use std::io::Write;
 use std::path::Path;
 
+use geoscout_core::fs::{IoError, write_bytes_atomically};
 use serde_json::Value;
 
-use crate::atomic::write_atomically;
 use crate::{Error, Result};
 
 /// The type of a column, as declared in a vector layer.
@@ -76,14 +75,9 @@ pub(crate) fn write_csv(path: &Path, table: &Table, options: CsvOptions) -> Resu
                 .write_record(row.iter().map(csv_text))
                 .map_err(csv_error)?;
         }
-        writer.flush().map_err(|e| Error::io(path, e))?;
+        writer.flush().map_err(|e| IoError::new(path, e))?;
     }
-    write_atomically(path, |tmp| {
-        let mut file = std::fs::File::create(tmp).map_err(|e| Error::io(tmp, e))?;
-        file.write_all(&bytes)
-            .and_then(|()| file.sync_all())
-            .map_err(|e| Error::io(tmp, e))
-    })
+    Ok(write_bytes_atomically(path, &bytes)?)
 }
 
 /// A value as CSV text: strings as they are, numbers as JSON writes them, null as empty.

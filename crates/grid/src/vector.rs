@@ -7,9 +7,9 @@ use gdal::spatial_ref::SpatialRef;
 use gdal::vector::{Feature, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType, ToGdal};
 use gdal::{Dataset, DatasetOptions, DriverManager, GdalOpenFlags};
 use geo::{Geometry, MultiPolygon};
+use geoscout_core::fs::{IoError, write_atomically};
 use serde_json::Value;
 
-use crate::atomic::write_atomically;
 use crate::table::{ColumnKind, Table};
 use crate::{Error, Result};
 
@@ -51,7 +51,7 @@ impl VectorLayer {
 /// Reads the first layer of `path`. Every feature must have a geometry and the layer a CRS.
 pub(crate) fn read_layer(path: &Path) -> Result<VectorLayer> {
     if let Err(e) = std::fs::metadata(path) {
-        return Err(Error::io(path, e));
+        return Err(IoError::new(path, e).into());
     }
     let options = DatasetOptions {
         open_flags: GdalOpenFlags::GDAL_OF_VECTOR,
