@@ -42,14 +42,6 @@ pub enum Error {
     /// The leads could not be written.
     #[error(transparent)]
     Leads(#[from] geoscout_leads::Error),
-    /// No shipped model fits a raster.
-    #[error("{}: no model fits this raster:\n{reasons}", path.display())]
-    NoModelFits {
-        /// The raster.
-        path: PathBuf,
-        /// Per model, why it does not fit.
-        reasons: String,
-    },
     /// A lead picture could not be rendered.
     #[error("cannot write the picture {}: {message}", path.display())]
     Chip {

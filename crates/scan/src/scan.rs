@@ -113,8 +113,8 @@ pub fn scan(inputs: &[PathBuf], out: &Path, options: &ScanOptions) -> Result<Sca
                 leads.extend(found.leads);
             }
             Err(err) => {
-                let reason = format!("{err:#}").replace('\n', " ");
-                progress.println(&format!("geoscout: skipped {}: {reason}", path.display()));
+                let reason = one_line(&err, path);
+                progress.println(&format!("geoscout: skipped {reason}"));
                 input.status = "failed".into();
                 input.error = Some(reason.clone());
                 record.failures.push(Failure {
@@ -306,7 +306,7 @@ impl<'a> Models<'a> {
                 card.check_raster(info)?;
                 card
             }
-            None => pick_shipped(info)?,
+            None => geoscout_model::fitting_model(info)?,
         };
         if let Some(tile_size) = self.options.tile_size {
             card.check_tile_size(tile_size).map_err(|problem| {
@@ -402,19 +402,26 @@ impl<'a> Models<'a> {
     }
 }
 
-/// The first shipped model whose card fits the raster, or an error that says why none does.
-fn pick_shipped(info: &geoscout_raster::RasterInfo) -> Result<ModelCard> {
-    let mut reasons = Vec::new();
-    for card in geoscout_model::shipped_models()? {
-        match card.check_raster(info) {
-            Ok(()) => return Ok(card),
-            Err(err) => reasons.push(format!("  - {}: {err}", card.name)),
+/// The error on one line, starting with the input's path (errors mostly name it themselves).
+fn one_line(err: &Error, path: &Path) -> String {
+    let mut text = String::new();
+    for line in err
+        .to_string()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
+        if !text.is_empty() {
+            text.push_str(if text.ends_with(':') { " " } else { "; " });
         }
+        text.push_str(line);
     }
-    Err(Error::NoModelFits {
-        path: info.path.clone(),
-        reasons: reasons.join("\n"),
-    })
+    let shown = path.display().to_string();
+    if text.starts_with(&shown) {
+        text
+    } else {
+        format!("{shown}: {text}")
+    }
 }
 
 fn file_name(path: &Path) -> String {
