@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use geoscout_core::fs::IoError;
+
 /// What can go wrong while making or writing a synthetic scene.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -18,13 +20,8 @@ pub enum Error {
         source: gdal::errors::GdalError,
     },
     /// A file could not be written, renamed or serialised.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file being written.
-        path: PathBuf,
-        /// The underlying failure.
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] IoError),
 }
 
 /// The result type of this crate.
@@ -36,12 +33,6 @@ impl Error {
         let path = path.into();
         move |source| Error::Gdal { path, source }
     }
-
-    /// Wraps an I/O error with the path it concerns.
-    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
-        let path = path.into();
-        move |source| Error::Io { path, source }
-    }
 }
 
 #[cfg(test)]
@@ -52,7 +43,10 @@ mod tests {
     fn errors_cross_threads_and_name_the_file() {
         fn is_send<T: Send + Sync>() {}
         is_send::<Error>();
-        let err = Error::io("/x/scene.tif")(std::io::Error::other("disk full"));
+        let err = Error::from(IoError::new(
+            "/x/scene.tif",
+            std::io::Error::other("disk full"),
+        ));
         assert_eq!(err.to_string(), "/x/scene.tif: disk full");
     }
 }

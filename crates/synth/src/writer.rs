@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use gdal::raster::{Buffer, ColorInterpretation, GdalType, RasterCreationOptions};
 use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
 use gdal::{Dataset, DriverManager, Metadata};
+use geoscout_core::fs::{IoError, write_atomically, write_bytes_atomically};
 use geoscout_core::{Class, Profile};
 use serde_json::{Map, Value, json};
 
@@ -53,7 +54,7 @@ pub fn write_scene(
     let image = dir.join(format!("{name}.tif"));
     let truth = dir.join(format!("{name}.truth.geojson"));
     write_atomically(&image, |tmp| write_image(scene, tmp))?;
-    write_atomically(&truth, |tmp| write_truth(scene, tmp))?;
+    write_truth(scene, &truth)?;
     let labels = if options.masks {
         let path = dir.join(format!("{name}.labels.tif"));
         write_atomically(&path, |tmp| write_labels(scene, tmp))?;
@@ -66,20 +67,6 @@ pub fn write_scene(
         truth,
         labels,
     })
-}
-
-/// Runs `write` on a temporary name beside `path`, then renames it into place.
-fn write_atomically(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{file_name}.partial"));
-    let result = write(&tmp).and_then(|()| std::fs::rename(&tmp, path).map_err(Error::io(path)));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 fn creation_options(photometric: &str) -> RasterCreationOptions {
@@ -311,8 +298,9 @@ pub fn rasterise_labels(scene: &Scene) -> Vec<u8> {
 /// Writes the truth as an RFC 7946 FeatureCollection in WGS 84.
 fn write_truth(scene: &Scene, path: &Path) -> Result<()> {
     let collection = truth_geojson(scene).map_err(Error::gdal(path))?;
-    let text = serde_json::to_string_pretty(&collection).map_err(|e| Error::io(path)(e.into()))?;
-    std::fs::write(path, text + "\n").map_err(Error::io(path))
+    let text =
+        serde_json::to_string_pretty(&collection).map_err(|e| IoError::new(path, e.into()))?;
+    Ok(write_bytes_atomically(path, (text + "\n").as_bytes())?)
 }
 
 /// The truth as a GeoJSON value.
