@@ -2,18 +2,15 @@
 
 use std::path::PathBuf;
 
+use geoscout_core::fs::IoError;
+
 /// Everything that can go wrong scoring leads.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Reading a file or folder failed.
-    #[error("{}: {source}", path.display())]
-    Io {
-        /// The file or folder.
-        path: PathBuf,
-        /// What the operating system said.
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] IoError),
     /// A truth file is not what `targets.md` describes.
     #[error("{}: {problem}", path.display())]
     BadTruth {
@@ -47,15 +44,6 @@ pub enum Error {
 
 /// The result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-impl Error {
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use geo::{Geometry, InteriorPoint, Point};
+use geoscout_core::fs::IoError;
 use geoscout_core::{Class, GeometryKind, Profile};
 use geoscout_leads::{Lead, read_geojson};
 use serde::Serialize;
@@ -126,10 +127,10 @@ fn truth_files(path: &Path) -> Result<Vec<(String, PathBuf)>> {
         });
         return Ok(vec![(name, path.to_path_buf())]);
     }
-    let entries = std::fs::read_dir(path).map_err(|e| Error::io(path, e))?;
+    let entries = std::fs::read_dir(path).map_err(|e| IoError::new(path, e))?;
     let mut files = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| Error::io(path, e))?;
+        let entry = entry.map_err(|e| IoError::new(path, e))?;
         let file_name = entry.file_name().to_string_lossy().into_owned();
         if let Some(name) = file_name.strip_suffix(TRUTH_SUFFIX) {
             files.push((name.to_string(), entry.path()));

@@ -6,6 +6,7 @@ use std::path::Path;
 use geo::Geometry;
 use geojson::GeoJson;
 use geoscout_core::Class;
+use geoscout_core::fs::IoError;
 
 use crate::{Error, Result};
 
@@ -32,7 +33,7 @@ pub struct Truth {
 /// Reads a truth FeatureCollection. A feature with no geometry, no `class` or an unknown class
 /// is an error naming the file and the feature.
 pub fn read_truth(path: &Path) -> Result<Truth> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = std::fs::read_to_string(path).map_err(|e| IoError::new(path, e))?;
     let bad = |problem: String| Error::BadTruth {
         path: path.to_path_buf(),
         problem,
