@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 use gdal::raster::{Buffer, RasterCreationOptions};
 use gdal::spatial_ref::SpatialRef;
 use gdal::{Dataset, DriverManager};
+use geoscout_core::fs::{IoError, write_atomically};
 use geoscout_raster::{BandScale, ReadOptions, TileGrid, TileSpec, read_tiles};
 
 const SIZE: usize = 8192;
@@ -172,11 +173,13 @@ fn bench_raster() -> PathBuf {
     if path.exists() {
         return path;
     }
-    let partial = path.with_extension("partial.tif");
     println!("writing {} (once)...", path.display());
     let start = Instant::now();
-    write_raster(&partial);
-    std::fs::rename(&partial, &path).expect("the benchmark raster can be renamed");
+    write_atomically(&path, |partial| {
+        write_raster(partial);
+        Ok::<(), IoError>(())
+    })
+    .expect("the benchmark raster can be renamed");
     println!("written in {:.1} s", start.elapsed().as_secs_f64());
     path
 }

@@ -1,11 +1,11 @@
 //! `geoscout tiles`: how a raster is cut into tiles.
 
-use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use geoscout_core::fs::write_bytes_atomically;
 use geoscout_raster::{Raster, TilePlan, TileSpec, tile_layer};
 use serde::Serialize;
 
@@ -60,8 +60,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(file) = &args.geojson {
         let georef = raster.georef().context("cannot place the tiles on a map")?;
         let layer = serde_json::to_string(&tile_layer(&plan, &georef))?;
-        write_atomically(file, layer.as_bytes())
-            .with_context(|| format!("cannot write {}", file.display()))?;
+        write_bytes_atomically(file, layer.as_bytes()).context("cannot write the tile layer")?;
         writeln!(out, "{}", summary(raster.path(), &plan))?;
         writeln!(
             out,
@@ -89,22 +88,4 @@ fn summary(path: &Path, plan: &TilePlan) -> String {
         plan.columns * plan.rows,
         plan.skipped_nodata
     )
-}
-
-/// Writes `bytes` to a hidden temporary file beside `file`, then renames it to `file`, so that a
-/// reader never sees half a file.
-fn write_atomically(file: &Path, bytes: &[u8]) -> io::Result<()> {
-    let name = file
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
-    let temporary = file.with_file_name(format!(
-        ".{}.{}.partial",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = fs::write(&temporary, bytes).and_then(|()| fs::rename(&temporary, file));
-    if written.is_err() {
-        let _ = fs::remove_file(&temporary);
-    }
-    written
 }
