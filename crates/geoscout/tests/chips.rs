@@ -2,30 +2,24 @@
 //! probability rasters burnt from the truth with GDAL's own tools.
 
 use std::path::Path;
-use std::process::Command;
 
-use crate::util::{geoscout, tempdir};
+use crate::util::{gdal_tool, geoscout, geoscout_ok, path_str, read_json, synth, tempdir};
 
 /// Writes `count` satellite scenes of 512 x 512 pixels from `seed` into `dir`.
-fn synth(dir: &Path, count: u32, seed: u32) {
-    let out = geoscout([
-        "synth",
-        "--profile",
-        "satellite",
-        "--size",
-        "512",
-        "--scenes",
-        &count.to_string(),
-        "--seed",
-        &seed.to_string(),
-        "--quiet",
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+fn satellite_scenes(dir: &Path, count: u32, seed: u32) {
+    synth(
+        dir,
+        &[
+            "--profile",
+            "satellite",
+            "--size",
+            "512",
+            "--scenes",
+            &count.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--quiet",
+        ],
     );
 }
 
@@ -34,7 +28,7 @@ fn scenes(dir: &Path) -> Vec<String> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "tif"))
-        .map(|p| p.to_str().unwrap().to_string())
+        .map(|p| path_str(&p).to_string())
         .collect();
     scenes.sort();
     scenes
@@ -55,45 +49,18 @@ fn npy_shape(path: &Path) -> String {
     header[start..start + header[start..].find(')').unwrap()].to_string()
 }
 
-fn run(program: &str, args: &[&str]) {
-    let output = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|err| panic!("{program} (from gdal-bin) must be installed: {err}"));
-    assert!(
-        output.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 #[test]
 fn chips_of_synthetic_scenes_have_images_targets_and_an_index() {
     let dir = tempdir();
     let scenes_dir = dir.path().join("scenes");
-    synth(&scenes_dir, 2, 11);
+    satellite_scenes(&scenes_dir, 2, 11);
     let out = dir.path().join("chips");
     let mut args = vec!["chips".to_string()];
     args.extend(scenes(&scenes_dir));
-    args.extend(
-        [
-            "--out",
-            out.to_str().unwrap(),
-            "--val-share",
-            "0.5",
-            "--quiet",
-        ]
-        .map(String::from),
-    );
-    let run = geoscout(&args);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    args.extend(["--out", path_str(&out), "--val-share", "0.5", "--quiet"].map(String::from));
+    geoscout_ok(&args);
 
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("chips.json")).unwrap()).unwrap();
+    let manifest = read_json(&out.join("chips.json"));
     assert_eq!(
         manifest["bands"],
         serde_json::json!(["blue", "green", "red", "nir"])
@@ -128,12 +95,12 @@ fn chips_of_synthetic_scenes_have_images_targets_and_an_index() {
 fn score_of_probabilities_burnt_from_the_truth_is_perfect_and_of_zeros_is_nil() {
     let dir = tempdir();
     let scenes_dir = dir.path().join("scenes");
-    synth(&scenes_dir, 1, 21);
+    satellite_scenes(&scenes_dir, 1, 21);
     let scene = scenes(&scenes_dir).remove(0);
     let truth = scene.replace(".tif", ".truth.geojson");
     let utm = dir.path().join("truth.gpkg");
-    let utm = utm.to_str().unwrap();
-    run(
+    let utm = path_str(&utm);
+    gdal_tool(
         "ogr2ogr",
         &["-t_srs", "EPSG:32649", "-f", "GPKG", utm, &truth],
     );
@@ -144,8 +111,8 @@ fn score_of_probabilities_burnt_from_the_truth_is_perfect_and_of_zeros_is_nil() 
     for folder in [&zeros, &burnt] {
         std::fs::create_dir(folder).unwrap();
         let probs = folder.join(name);
-        let probs = probs.to_str().unwrap();
-        run(
+        let probs = path_str(&probs);
+        gdal_tool(
             "gdal_create",
             &[
                 "-if", &scene, "-bands", "3", "-ot", "Byte", "-burn", "0", probs,
@@ -158,7 +125,7 @@ fn score_of_probabilities_burnt_from_the_truth_is_perfect_and_of_zeros_is_nil() 
             {
                 let band = (band + 1).to_string();
                 let filter = format!("class = '{class}'");
-                run(
+                gdal_tool(
                     "gdal_rasterize",
                     &["-b", &band, "-burn", "255", "-where", &filter, utm, probs],
                 );
@@ -169,27 +136,21 @@ fn score_of_probabilities_burnt_from_the_truth_is_perfect_and_of_zeros_is_nil() 
         .join("crates/model/tests/fixtures/models/tiny-satellite/card.json");
     let score = |probs: &Path| {
         let json = probs.join("quality.json");
-        let out = geoscout([
+        let printed = geoscout_ok([
             "chips",
             &scene,
             "--score",
-            probs.to_str().unwrap(),
+            path_str(probs),
             "--card",
-            card.to_str().unwrap(),
+            path_str(&card),
             "--json",
-            json.to_str().unwrap(),
+            path_str(&json),
         ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let printed = String::from_utf8(out.stdout).unwrap();
         assert!(
             printed.contains("coal_gangue_pile") && printed.contains("IoU"),
             "{printed}"
         );
-        serde_json::from_slice::<serde_json::Value>(&std::fs::read(json).unwrap()).unwrap()
+        read_json(&json)
     };
 
     let perfect = score(&burnt);
@@ -213,14 +174,14 @@ fn score_of_probabilities_burnt_from_the_truth_is_perfect_and_of_zeros_is_nil() 
 fn a_scene_without_labels_is_an_error_naming_the_label_file() {
     let dir = tempdir();
     let scenes_dir = dir.path().join("scenes");
-    synth(&scenes_dir, 1, 31);
+    satellite_scenes(&scenes_dir, 1, 31);
     let scene = scenes(&scenes_dir).remove(0);
     std::fs::remove_file(scene.replace(".tif", ".truth.geojson")).unwrap();
     let out = geoscout([
         "chips",
         &scene,
         "--out",
-        dir.path().join("chips").to_str().unwrap(),
+        path_str(&dir.path().join("chips")),
     ]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -12,11 +12,7 @@ use geoscout_leads::{Lead, write_geojson};
 use serde_json::Value;
 
 use crate::reference::{Random, sql};
-use crate::util::{geoscout, tempdir};
-
-fn s(path: &Path) -> &str {
-    path.to_str().expect("a UTF-8 path")
-}
+use crate::util::{geoscout_ok, path_str, properties_by_id, tempdir};
 
 /// A lead of `class` at (`x`, `y`): a point for outlets, a square of `side` degrees otherwise.
 fn lead(id: &str, class: Class, x: f64, y: f64, side: f64) -> Lead {
@@ -66,37 +62,20 @@ fn april() -> Vec<Lead> {
 
 /// The ledger a diff wrote: properties by id.
 fn read_ledger(out: &Path) -> BTreeMap<String, Value> {
-    let text = std::fs::read_to_string(out.join("leads.geojson")).unwrap();
-    let collection: Value = serde_json::from_str(&text).unwrap();
-    collection["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["properties"]["id"].as_str().unwrap().to_string(),
-                f["properties"].clone(),
-            )
-        })
-        .collect()
+    properties_by_id(&out.join("leads.geojson"))
 }
 
+/// Runs `geoscout diff`, checks that it succeeded and returns what it printed.
 fn diff(previous: &Path, current: &Path, out: &Path) -> String {
-    let output = geoscout([
+    geoscout_ok([
         "diff",
         "--previous",
-        s(previous),
+        path_str(previous),
         "--current",
-        s(current),
+        path_str(current),
         "--out",
-        s(out),
-    ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
+        path_str(out),
+    ])
 }
 
 #[test]

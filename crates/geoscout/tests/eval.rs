@@ -4,22 +4,22 @@
 //! width has IoU 0.6, by three quarters 1/7.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
 
+use crate::util::{geoscout, geoscout_ok, path_str, read_json, synth, tempdir};
+
 const W: f64 = 0.001;
 
-fn geoscout_eval(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_geoscout"))
-        .arg("eval")
-        .args(args)
-        .output()
-        .expect("the geoscout binary runs")
+/// Runs `geoscout eval ARGS`.
+fn eval(args: &[&str]) -> Output {
+    geoscout(["eval"].iter().chain(args))
 }
 
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("test paths are UTF-8")
+/// Runs `geoscout eval ARGS`, checks that it succeeded and returns what it printed.
+fn eval_ok(args: &[&str]) -> String {
+    geoscout_ok(["eval"].iter().chain(args))
 }
 
 fn rectangle(lon: f64, lat: f64) -> Value {
@@ -136,9 +136,9 @@ fn row<'a>(stdout: &'a str, name: &str) -> Vec<&'a str> {
 
 #[test]
 fn eval_prints_the_per_class_table_for_folders_of_scenes() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     write_scenes(dir.path());
-    let output = geoscout_eval(&[
+    let output = eval(&[
         "--truth",
         path_str(dir.path()),
         "--leads",
@@ -176,21 +176,16 @@ fn eval_prints_the_per_class_table_for_folders_of_scenes() {
 
 #[test]
 fn eval_json_has_the_same_figures_and_every_match() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     write_scenes(dir.path());
-    let output = geoscout_eval(&[
+    let stdout = eval_ok(&[
         "--truth",
         path_str(&dir.path().join("datong.truth.geojson")),
         "--leads",
         path_str(&dir.path().join("scan/leads.geojson")),
         "--json",
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let json: Value = serde_json::from_str(&stdout).unwrap();
     let pile = &json["classes"]["coal_gangue_pile"];
     assert_eq!(pile["true_positives"], 1);
     assert!(
@@ -218,20 +213,14 @@ fn eval_json_has_the_same_figures_and_every_match() {
 
 #[test]
 fn eval_profile_and_radius_flags_set_the_outlet_tolerance() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     write_scenes(dir.path());
     let truth = dir.path().join("datong.truth.geojson");
     let leads = dir.path().join("scan");
     let outlets = |extra: &[&str]| {
         let mut args = vec!["--truth", path_str(&truth), "--leads", path_str(&leads)];
         args.extend_from_slice(extra);
-        let output = geoscout_eval(&args);
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stdout = eval_ok(&args);
         row(&stdout, "discharge_outlet")[1..4].join(" ")
     };
     assert_eq!(outlets(&[]), "1 0 0"); // 11 m, satellite: 20 m
@@ -241,7 +230,7 @@ fn eval_profile_and_radius_flags_set_the_outlet_tolerance() {
 
 #[test]
 fn eval_errors_name_the_file_and_exit_2() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     write_scenes(dir.path());
     let bad = dir.path().join("bad.truth.geojson");
     std::fs::write(
@@ -249,7 +238,7 @@ fn eval_errors_name_the_file_and_exit_2() {
         collection(vec![truth("X", "pond", point(113.3, 40.0))]),
     )
     .unwrap();
-    let output = geoscout_eval(&[
+    let output = eval(&[
         "--truth",
         path_str(&bad),
         "--leads",
@@ -262,7 +251,7 @@ fn eval_errors_name_the_file_and_exit_2() {
         "{stderr}"
     );
 
-    let output = geoscout_eval(&[
+    let output = eval(&[
         "--truth",
         path_str(&dir.path().join("nowhere")),
         "--leads",
@@ -271,7 +260,7 @@ fn eval_errors_name_the_file_and_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("nowhere"));
 
-    let output = geoscout_eval(&[
+    let output = eval(&[
         "--truth",
         path_str(dir.path()),
         "--leads",
@@ -292,7 +281,7 @@ fn leads_from_truth(dir: &Path) -> (String, usize, usize) {
         let Some(scene) = file_name.strip_suffix(".truth.geojson") else {
             continue;
         };
-        let truth: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let truth = read_json(&path);
         for (i, feature) in truth["features"].as_array().unwrap().iter().enumerate() {
             let mut class = feature["properties"]["class"].as_str().unwrap();
             if class == "confuser" {
@@ -320,10 +309,10 @@ fn leads_from_truth(dir: &Path) -> (String, usize, usize) {
 
 #[test]
 fn eval_reads_the_truth_that_synth_writes() {
-    let dir = tempfile::tempdir().unwrap();
-    let synth = Command::new(env!("CARGO_BIN_EXE_geoscout"))
-        .args([
-            "synth",
+    let dir = tempdir();
+    synth(
+        dir.path(),
+        &[
             "--profile",
             "satellite",
             "--scenes",
@@ -331,31 +320,22 @@ fn eval_reads_the_truth_that_synth_writes() {
             "--size",
             "256",
             "-q",
-            "--out",
-        ])
-        .arg(dir.path())
-        .status()
-        .unwrap();
-    assert!(synth.success());
+        ],
+    );
     let (leads, targets, confusers) = leads_from_truth(dir.path());
     assert!(
         targets > 0 && confusers > 0,
         "synth scenes have targets and polygon confusers"
     );
     std::fs::write(dir.path().join("leads.geojson"), leads).unwrap();
-    let output = geoscout_eval(&[
+    let stdout = eval_ok(&[
         "--truth",
         path_str(dir.path()),
         "--leads",
         path_str(&dir.path().join("leads.geojson")),
         "--json",
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let json: Value = serde_json::from_str(&stdout).unwrap();
     // Every target found exactly; every claimed confuser a false positive.
     assert_eq!(json["total"]["true_positives"], targets);
     assert_eq!(json["total"]["false_negatives"], 0);

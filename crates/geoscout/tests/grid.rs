@@ -12,22 +12,38 @@ use geoscout_core::Class;
 use geoscout_leads::{Lead, write_geojson};
 use serde_json::Value;
 
-use crate::reference::{Random, ogr2ogr, require_spatialite, spatialite_db, sql};
-use crate::util::{geoscout, shared_data, tempdir};
+use crate::reference::{Random, require_spatialite, spatialite_db, sql};
+use crate::util::{
+    gdal_tool, geoscout, geoscout_ok, ogrinfo_summary, path_str, read_json, shared_data, tempdir,
+};
 
-/// Runs geoscout and returns its stdout; panics with its stderr when it fails.
-fn run_ok(args: &[&str]) -> String {
-    let output = geoscout(args);
-    assert!(
-        output.status.success(),
-        "geoscout {args:?} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
+/// Runs `geoscout grid build` with cells of `cell_size_m` metres; returns what it printed.
+fn grid_build(boundaries: &Path, cell_size_m: u32, out: &Path) -> String {
+    geoscout_ok([
+        "grid",
+        "build",
+        "--boundaries",
+        path_str(boundaries),
+        "--cell-size",
+        &cell_size_m.to_string(),
+        "--out",
+        path_str(out),
+    ])
 }
 
-fn s(path: &Path) -> &str {
-    path.to_str().expect("a UTF-8 path")
+/// Runs `geoscout assign --grid GRID --leads LEADS --out OUT EXTRA...`; returns what it printed.
+fn assign(grid: &Path, leads: &Path, out: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "assign",
+        "--grid",
+        path_str(grid),
+        "--leads",
+        path_str(leads),
+        "--out",
+        path_str(out),
+    ];
+    args.extend_from_slice(extra);
+    geoscout_ok(&args)
 }
 
 /// Two made-up counties near Datong (EPSG:4326) sharing a jagged border, in the layout of the
@@ -52,8 +68,7 @@ fn generated_counties(dir: &Path) -> PathBuf {
 
 /// Every vertex of a WGS 84 GeoJSON grid (coordinates as written, 7 decimals).
 fn vertices(grid_geojson: &Path) -> Vec<(f64, f64)> {
-    let collection: Value =
-        serde_json::from_str(&std::fs::read_to_string(grid_geojson).unwrap()).unwrap();
+    let collection = read_json(grid_geojson);
     let mut out = Vec::new();
     fn walk(v: &Value, out: &mut Vec<(f64, f64)>) {
         match v.as_array() {
@@ -126,9 +141,7 @@ fn leads_file(
 
 /// `grid_id` of each lead in a leads.geojson written by `geoscout assign` (`None`: outside).
 fn assigned(leads_geojson: &Path) -> BTreeMap<String, Option<String>> {
-    let collection: Value =
-        serde_json::from_str(&std::fs::read_to_string(leads_geojson).unwrap()).unwrap();
-    collection["features"]
+    read_json(leads_geojson)["features"]
         .as_array()
         .unwrap()
         .iter()
@@ -212,15 +225,7 @@ fn check_against_spatialite(dir: &Path, grid: &Path, leads: &Path) -> (usize, us
         "assigned-{}",
         grid.file_name().unwrap().to_string_lossy()
     ));
-    run_ok(&[
-        "assign",
-        "--grid",
-        s(grid),
-        "--leads",
-        s(leads),
-        "--out",
-        s(&out),
-    ]);
+    assign(grid, leads, &out, &[]);
     let ours = assigned(&out.join("leads.geojson"));
     let db = dir.join(format!(
         "reference-{}.sqlite",
@@ -256,18 +261,31 @@ fn check_against_spatialite(dir: &Path, grid: &Path, leads: &Path) -> (usize, us
 /// are then exactly representable as lead coordinates) and Web Mercator GeoPackage.
 fn reprojected_grids(dir: &Path, grid: &Path) -> (PathBuf, PathBuf) {
     let wgs84 = dir.join("grid-4326.geojson");
-    ogr2ogr(&[
-        "-f",
-        "GeoJSON",
-        "-t_srs",
-        "EPSG:4326",
-        "-lco",
-        "COORDINATE_PRECISION=7",
-        s(&wgs84),
-        s(grid),
-    ]);
+    gdal_tool(
+        "ogr2ogr",
+        &[
+            "-f",
+            "GeoJSON",
+            "-t_srs",
+            "EPSG:4326",
+            "-lco",
+            "COORDINATE_PRECISION=7",
+            path_str(&wgs84),
+            path_str(grid),
+        ],
+    );
     let mercator = dir.join("grid-3857.gpkg");
-    ogr2ogr(&["-f", "GPKG", "-t_srs", "EPSG:3857", s(&mercator), s(grid)]);
+    gdal_tool(
+        "ogr2ogr",
+        &[
+            "-f",
+            "GPKG",
+            "-t_srs",
+            "EPSG:3857",
+            path_str(&mercator),
+            path_str(grid),
+        ],
+    );
     (wgs84, mercator)
 }
 
@@ -277,23 +295,10 @@ fn grid_build_makes_cells_whose_areas_add_up_to_each_county() {
     let dir = tempdir();
     let counties = generated_counties(dir.path());
     let grid = dir.path().join("grid.gpkg");
-    let stdout = run_ok(&[
-        "grid",
-        "build",
-        "--boundaries",
-        s(&counties),
-        "--cell-size",
-        "500",
-        "--out",
-        s(&grid),
-    ]);
+    let stdout = grid_build(&counties, 500, &grid);
     assert!(stdout.contains("in 2 counties (EPSG:4547)"), "{stdout}");
 
-    let info = std::process::Command::new("ogrinfo")
-        .args(["-so", s(&grid), "grid"])
-        .output()
-        .unwrap();
-    let info = String::from_utf8_lossy(&info.stdout);
+    let info = gdal_tool("ogrinfo", &["-so", path_str(&grid), "grid"]);
     assert!(
         info.contains("CGCS2000 / 3-degree Gauss-Kruger CM 114E"),
         "{info}"
@@ -358,16 +363,7 @@ fn grid_build_makes_cells_whose_areas_add_up_to_each_county() {
 
     // The same grid as GeoJSON is RFC 7946: WGS 84 longitude/latitude.
     let geojson = dir.path().join("grid.geojson");
-    run_ok(&[
-        "grid",
-        "build",
-        "--boundaries",
-        s(&counties),
-        "--cell-size",
-        "500",
-        "--out",
-        s(&geojson),
-    ]);
+    grid_build(&counties, 500, &geojson);
     let text = std::fs::read_to_string(&geojson).unwrap();
     assert!(
         !text.contains("\"crs\""),
@@ -390,11 +386,11 @@ fn grid_build_reports_bad_input_naming_the_file() {
         "grid",
         "build",
         "--boundaries",
-        s(&counties),
+        path_str(&counties),
         "--cell-size",
         "500",
         "--out",
-        s(&out),
+        path_str(&out),
         "--code-field",
         "code",
     ]);
@@ -408,11 +404,11 @@ fn grid_build_reports_bad_input_naming_the_file() {
         "grid",
         "build",
         "--boundaries",
-        s(&counties),
+        path_str(&counties),
         "--cell-size",
         "0",
         "--out",
-        s(&out),
+        path_str(&out),
     ]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("positive number of metres"), "{stderr}");
@@ -425,16 +421,7 @@ fn assignment_agrees_with_spatialite_on_a_generated_grid_in_three_crs() {
     let dir = tempdir();
     let counties = generated_counties(dir.path());
     let grid = dir.path().join("grid.gpkg");
-    run_ok(&[
-        "grid",
-        "build",
-        "--boundaries",
-        s(&counties),
-        "--cell-size",
-        "500",
-        "--out",
-        s(&grid),
-    ]);
+    grid_build(&counties, 500, &grid);
     let (wgs84, mercator) = reprojected_grids(dir.path(), &grid);
     let corners = vertices(&wgs84);
     let bounds = Rect::new(
@@ -463,16 +450,7 @@ fn assignment_agrees_with_spatialite_on_the_datong_grid() {
     let dir = tempdir();
     let districts = shared.join("vector/china_admin/DERIVED_datong_districts_cnmaps.geojson");
     let grid = dir.path().join("datong-1km.gpkg");
-    let stdout = run_ok(&[
-        "grid",
-        "build",
-        "--boundaries",
-        s(&districts),
-        "--cell-size",
-        "1000",
-        "--out",
-        s(&grid),
-    ]);
+    let stdout = grid_build(&districts, 1000, &grid);
     assert!(stdout.contains("in 10 counties (EPSG:4547)"), "{stdout}");
     let (wgs84, _) = reprojected_grids(dir.path(), &grid);
     let corners = vertices(&wgs84);
@@ -493,16 +471,7 @@ fn the_datong_grid_at_500_m_has_over_50000_cells_covering_each_district() {
     let dir = tempdir();
     let districts = shared.join("vector/china_admin/DERIVED_datong_districts_cnmaps.geojson");
     let grid = dir.path().join("datong-500m.gpkg");
-    run_ok(&[
-        "grid",
-        "build",
-        "--boundaries",
-        s(&districts),
-        "--cell-size",
-        "500",
-        "--out",
-        s(&grid),
-    ]);
+    grid_build(&districts, 500, &grid);
     let db = dir.path().join("check.sqlite");
     spatialite_db(&db, 4547, &[(&districts, "districts", "PROMOTE_TO_MULTI")]);
     let districts = sql(
@@ -539,31 +508,25 @@ fn a_user_grid_in_a_shapefile_with_its_own_field_names() {
     let dir = tempdir();
     let counties = generated_counties(dir.path());
     let grid = dir.path().join("grid.gpkg");
-    run_ok(&[
-        "grid",
-        "build",
-        "--boundaries",
-        s(&counties),
-        "--cell-size",
-        "2000",
-        "--out",
-        s(&grid),
-    ]);
+    grid_build(&counties, 2000, &grid);
     // The bureau's layer: Shapefile in WGS 84 with Chinese-pinyin field names.
     let shapefile = dir.path().join("wg.shp");
-    ogr2ogr(&[
-        "-f",
-        "ESRI Shapefile",
-        "-t_srs",
-        "EPSG:4326",
-        "-lco",
-        "ENCODING=UTF-8",
-        s(&shapefile),
-        s(&grid),
-        "-sql",
-        "SELECT grid_id AS WGBM, grid_name AS WGMC, parent AS SJDM, county AS QX, city AS SJ, \
+    gdal_tool(
+        "ogr2ogr",
+        &[
+            "-f",
+            "ESRI Shapefile",
+            "-t_srs",
+            "EPSG:4326",
+            "-lco",
+            "ENCODING=UTF-8",
+            path_str(&shapefile),
+            path_str(&grid),
+            "-sql",
+            "SELECT grid_id AS WGBM, grid_name AS WGMC, parent AS SJDM, county AS QX, city AS SJ, \
          '网格员' || grid_id AS ZRDW, geom FROM grid",
-    ]);
+        ],
+    );
     let fields = dir.path().join("fields.toml");
     std::fs::write(
         &fields,
@@ -579,21 +542,18 @@ fn a_user_grid_in_a_shapefile_with_its_own_field_names() {
     let leads = dir.path().join("leads.geojson");
     write_geojson(&leads, &[lead]).unwrap();
     let out = dir.path().join("out");
-    run_ok(&[
-        "assign",
-        "--grid",
-        s(&shapefile),
-        "--grid-fields",
-        s(&fields),
-        "--grid-unit-field",
-        "ZRDW",
-        "--leads",
-        s(&leads),
-        "--out",
-        s(&out),
-    ]);
-    let text = std::fs::read_to_string(out.join("leads.geojson")).unwrap();
-    let collection: Value = serde_json::from_str(&text).unwrap();
+    assign(
+        &shapefile,
+        &leads,
+        &out,
+        &[
+            "--grid-fields",
+            path_str(&fields),
+            "--grid-unit-field",
+            "ZRDW",
+        ],
+    );
+    let collection = read_json(&out.join("leads.geojson"));
     let p = &collection["features"][0]["properties"];
     let id = p["grid_id"].as_str().unwrap();
     assert!(id.starts_with("149901-"), "{p}");
@@ -614,13 +574,13 @@ fn a_user_grid_in_a_shapefile_with_its_own_field_names() {
     let output = geoscout([
         "assign",
         "--grid",
-        s(&shapefile),
+        path_str(&shapefile),
         "--grid-id-field",
         "CODE",
         "--leads",
-        s(&leads),
+        path_str(&leads),
         "--out",
-        s(&out),
+        path_str(&out),
     ]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -634,31 +594,14 @@ fn roll_ups_count_every_lead_in_its_cell_and_county() {
     let dir = tempdir();
     let counties = generated_counties(dir.path());
     let grid = dir.path().join("grid.gpkg");
-    run_ok(&[
-        "grid",
-        "build",
-        "--boundaries",
-        s(&counties),
-        "--cell-size",
-        "1000",
-        "--out",
-        s(&grid),
-    ]);
+    grid_build(&counties, 1000, &grid);
     let bounds = Rect::new(
         coord! { x: 113.38, y: 39.88 },
         coord! { x: 113.64, y: 40.02 },
     );
     let leads = leads_file(dir.path(), bounds, &[], 1, 3);
     let out = dir.path().join("out");
-    let stdout = run_ok(&[
-        "assign",
-        "--grid",
-        s(&grid),
-        "--leads",
-        s(&leads),
-        "--out",
-        s(&out),
-    ]);
+    let stdout = assign(&grid, &leads, &out, &[]);
     let ours = assigned(&out.join("leads.geojson"));
     let inside = ours.values().filter(|c| c.is_some()).count();
     assert!(
@@ -723,11 +666,7 @@ fn roll_ups_count_every_lead_in_its_cell_and_county() {
     }
 
     // The choropleth layer: one feature per cell, WGS 84, the same columns.
-    let info = std::process::Command::new("ogrinfo")
-        .args(["-so", "-al", s(&out.join("grid_summary.geojson"))])
-        .output()
-        .unwrap();
-    let info = String::from_utf8_lossy(&info.stdout);
+    let info = ogrinfo_summary(&out.join("grid_summary.geojson"));
     assert!(
         info.contains(&format!("Feature Count: {}", cells.len())),
         "{info}"

@@ -7,25 +7,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::util::{geoscout, shared_data, tempdir};
-
-/// Runs GDAL's `program`; panics with its stderr when it fails.
-fn gdal(program: &str, args: &[&str]) -> String {
-    let output = Command::new(program)
-        .args(args)
-        .output()
-        .expect("GDAL's tools are installed");
-    assert!(
-        output.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("a UTF-8 path")
-}
+use crate::util::{
+    gdal_tool, gdalinfo_json, geoscout, ogrinfo_summary, path_str, read_json, shared_data, tempdir,
+};
 
 /// A 300 x 200 three-band Byte GeoTIFF in UTM 49N (2 m pixels) filled with `value`; `nodata`
 /// marks it as nodata.
@@ -58,7 +42,7 @@ fn created_raster(dir: &Path, name: &str, value: u8, nodata: Option<u8>) -> Path
         args.extend(["-a_nodata", nodata]);
     }
     args.push(path_str(&path));
-    gdal("gdal_create", &args);
+    gdal_tool("gdal_create", &args);
     path
 }
 
@@ -138,17 +122,24 @@ fn assert_rfc7946_polygon(geometry: &Value) {
     }
 }
 
-/// The `tiles --json` plan of `raster`, checked for the invariants every plan must keep.
-fn checked_plan(raster: &Path, tile_size: usize, halo: usize) -> Value {
-    let output = geoscout([
+/// Runs `geoscout tiles RASTER --tile-size TILE_SIZE --halo HALO OUTPUT...`.
+fn tiles(raster: &Path, tile_size: usize, halo: usize, output: &[&str]) -> Output {
+    let (tile_size, halo) = (tile_size.to_string(), halo.to_string());
+    let mut args = vec![
         "tiles",
         path_str(raster),
         "--tile-size",
-        &tile_size.to_string(),
+        &tile_size,
         "--halo",
-        &halo.to_string(),
-        "--json",
-    ]);
+        &halo,
+    ];
+    args.extend_from_slice(output);
+    geoscout(&args)
+}
+
+/// The `tiles --json` plan of `raster`, checked for the invariants every plan must keep.
+fn checked_plan(raster: &Path, tile_size: usize, halo: usize) -> Value {
+    let output = tiles(raster, tile_size, halo, &["--json"]);
     assert_success(&output);
     let plan = stdout_json_lines(&output).remove(0);
     check_plan(&plan, tile_size, halo);
@@ -279,25 +270,16 @@ fn tiles_geojson_is_a_layer_ogrinfo_opens() {
     let dir = tempdir();
     let raster = created_raster(dir.path(), "scene.tif", 7, None);
     let layer = dir.path().join("tiles.geojson");
-    let output = geoscout([
-        "tiles",
-        path_str(&raster),
-        "--tile-size",
-        "128",
-        "--halo",
-        "16",
-        "--geojson",
-        path_str(&layer),
-    ]);
+    let output = tiles(&raster, 128, 16, &["--geojson", path_str(&layer)]);
     assert_success(&output);
     assert!(String::from_utf8_lossy(&output.stdout).contains("wrote 6 tile cores"));
-    let summary = gdal("ogrinfo", &["-so", "-al", path_str(&layer)]);
+    let summary = ogrinfo_summary(&layer);
     assert!(summary.contains("Feature Count: 6"), "{summary}");
     assert!(summary.contains("Geometry: Polygon"), "{summary}");
     for field in ["id: Integer", "core: IntegerList", "window: IntegerList"] {
         assert!(summary.contains(field), "{field} missing from {summary}");
     }
-    let features: Value = serde_json::from_str(&fs::read_to_string(&layer).unwrap()).unwrap();
+    let features = read_json(&layer);
     assert!(features.get("crs").is_none(), "RFC 7946 has no crs member");
     let names: Vec<String> = fs::read_dir(dir.path())
         .unwrap()
@@ -323,8 +305,7 @@ fn tiles_geojson_is_a_layer_ogrinfo_opens() {
         first["properties"]["window"],
         serde_json::json!([0, 0, 144, 144])
     );
-    let gdalinfo: Value =
-        serde_json::from_str(&gdal("gdalinfo", &["-json", path_str(&raster)])).unwrap();
+    let gdalinfo = gdalinfo_json(&raster);
     let upper_left = &gdalinfo["cornerCoordinates"]["upperLeft"];
     assert_eq!(upper_left, &serde_json::json!([500000.0, 4400000.0]));
     let corner = &gdalinfo["wgs84Extent"]["coordinates"][0][0];
@@ -343,7 +324,7 @@ fn tiles_geojson_needs_a_crs() {
     let dir = tempdir();
     let raster = dir.path().join("plain.tif");
     let source = created_raster(dir.path(), "source.tif", 7, None);
-    gdal(
+    gdal_tool(
         "gdal_translate",
         &[
             "-q",
@@ -400,27 +381,10 @@ fn every_shared_raster_goes_through_info_and_tiles() {
     for path in files_under(&shared.join("raster")) {
         let text = geoscout(["info", path_str(&path)]);
         let json = geoscout(["info", "--json", path_str(&path)]);
-        let plan = geoscout([
-            "tiles",
-            path_str(&path),
-            "--tile-size",
-            "256",
-            "--halo",
-            "16",
-            "--json",
-        ]);
+        let plan = tiles(&path, 256, 16, &["--json"]);
         let layer = out.path().join("tiles.geojson");
         let _ = fs::remove_file(&layer);
-        let mapped = geoscout([
-            "tiles",
-            path_str(&path),
-            "--tile-size",
-            "256",
-            "--halo",
-            "16",
-            "--geojson",
-            path_str(&layer),
-        ]);
+        let mapped = tiles(&path, 256, 16, &["--geojson", path_str(&layer)]);
         let Some(expected) = Command::new("gdalinfo")
             .args(["-json", path_str(&path)])
             .output()
@@ -476,7 +440,7 @@ fn every_shared_raster_goes_through_info_and_tiles() {
         check_plan(&plan, 256, 16);
         if wkt.is_some() {
             assert_success(&mapped);
-            let summary = gdal("ogrinfo", &["-so", "-al", path_str(&layer)]);
+            let summary = ogrinfo_summary(&layer);
             let count = plan["tiles"].as_array().unwrap().len();
             assert!(
                 summary.contains(&format!("Feature Count: {count}")),

@@ -6,18 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
-/// Runs `ogr2ogr` with `args`; panics with GDAL's message when it fails.
-pub fn ogr2ogr(args: &[&str]) {
-    let output = Command::new("ogr2ogr")
-        .args(args)
-        .output()
-        .expect("ogr2ogr runs (gdal-bin)");
-    assert!(
-        output.status.success(),
-        "ogr2ogr {args:?} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
+use crate::util::{gdal_tool, path_str};
 
 /// Runs an SQLite-dialect (SpatiaLite) query on `datasource` and returns its rows as maps from
 /// column name to text.
@@ -86,9 +75,8 @@ pub fn spatialite_db(path: &Path, epsg: u32, layers: &[(&Path, &str, &str)]) {
         } else {
             args.push("-update");
         }
-        let (db, src) = (path.to_str().unwrap(), source.to_str().unwrap());
-        args.extend([db, src]);
-        ogr2ogr(&args);
+        args.extend([path_str(path), path_str(source)]);
+        gdal_tool("ogr2ogr", &args);
     }
 }
 

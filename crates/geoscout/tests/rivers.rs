@@ -3,7 +3,7 @@
 //! reprojection of the river's pieces, on both banks, with the flow reversed, and the
 //! outfall checklist in walking order.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use geoscout_core::Class;
@@ -11,7 +11,7 @@ use geoscout_leads::{Lead, write_geojson};
 use serde_json::Value;
 
 use crate::reference::{require_spatialite, sql};
-use crate::util::{geoscout, shared_data, tempdir};
+use crate::util::{geoscout, geoscout_ok, path_str, properties_by_id, shared_data, tempdir};
 
 const SANGGAN: &str = "永定河(桑干河、永定新河)";
 
@@ -157,36 +157,19 @@ fn to_wgs84(datasource: &Path, points: &[Xy]) -> Vec<Xy> {
 }
 
 /// Runs `geoscout assign --rivers` with `extra` flags and returns each outlet's properties.
-fn annotate(dir: &Path, rivers: &Path, leads: &Path, extra: &[&str]) -> HashMap<String, Value> {
+fn annotate(dir: &Path, rivers: &Path, leads: &Path, extra: &[&str]) -> BTreeMap<String, Value> {
     let out = dir.join(format!("out{}", extra.len()));
     let mut args = vec![
         "assign",
         "--rivers",
-        rivers.to_str().unwrap(),
+        path_str(rivers),
         "--leads",
-        leads.to_str().unwrap(),
+        path_str(leads),
     ];
-    args.extend(["--out", out.to_str().unwrap()]);
+    args.extend(["--out", path_str(&out)]);
     args.extend(extra);
-    let output = geoscout(&args);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = std::fs::read_to_string(out.join("leads.geojson")).unwrap();
-    let collection: Value = serde_json::from_str(&text).unwrap();
-    collection["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["properties"]["id"].as_str().unwrap().to_string(),
-                f["properties"].clone(),
-            )
-        })
-        .collect()
+    geoscout_ok(&args);
+    properties_by_id(&out.join("leads.geojson"))
 }
 
 fn check(p: &Value, chainage: f64, expected: &Expected, bank: Option<&str>) {
@@ -319,11 +302,11 @@ fn a_river_that_is_not_in_the_file_cannot_be_reversed() {
     let output = geoscout([
         "assign",
         "--rivers",
-        rivers.to_str().unwrap(),
+        path_str(&rivers),
         "--leads",
-        leads.to_str().unwrap(),
+        path_str(&leads),
         "--out",
-        dir.path().join("out").to_str().unwrap(),
+        path_str(&dir.path().join("out")),
         "--reverse-river",
         "御河",
     ]);

@@ -1,40 +1,7 @@
 //! `geoscout synth` as users run it: the real binary, checked with GDAL's own `gdalinfo` and
 //! `ogrinfo`.
 
-use std::path::Path;
-use std::process::Command;
-
-use serde_json::Value;
-
-use crate::util::{geoscout, tempdir};
-
-/// Runs `geoscout synth ARGS --out DIR` and checks that it succeeded.
-fn synth(dir: &Path, args: &[&str]) -> String {
-    let mut all = vec!["synth", "--out", dir.to_str().expect("UTF-8 temp path")];
-    all.extend_from_slice(args);
-    let output = geoscout(&all);
-    assert!(
-        output.status.success(),
-        "geoscout {all:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn gdalinfo_json(path: &Path) -> Value {
-    let output = Command::new("gdalinfo")
-        .arg("-json")
-        .arg(path)
-        .output()
-        .expect("gdalinfo runs");
-    assert!(
-        output.status.success(),
-        "gdalinfo {}: {}",
-        path.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("gdalinfo -json prints JSON")
-}
+use crate::util::{gdalinfo_json, geoscout, ogrinfo_summary, path_str, read_json, synth, tempdir};
 
 #[test]
 fn satellite_scenes_open_in_gdal_with_the_profile_grid() {
@@ -128,24 +95,14 @@ fn truth_opens_in_ogr_as_wgs84_with_classes() {
         &["--profile", "satellite", "--size", "512", "--seed", "3"],
     );
     let truth = dir.path().join("satellite-00003.truth.geojson");
-    let output = Command::new("ogrinfo")
-        .args(["-ro", "-al", "-so"])
-        .arg(&truth)
-        .output()
-        .expect("ogrinfo runs");
-    let summary = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let summary = ogrinfo_summary(&truth);
     assert!(
         summary.contains("WGS 84")
             && summary.contains("class: String")
             && summary.contains("kind: String"),
         "{summary}"
     );
-    let value: Value = serde_json::from_str(&std::fs::read_to_string(&truth).unwrap()).unwrap();
+    let value = read_json(&truth);
     let classes: Vec<&str> = value["features"]
         .as_array()
         .unwrap()
@@ -194,7 +151,7 @@ fn the_same_seed_gives_byte_identical_files() {
 #[test]
 fn bad_requests_are_refused_with_a_reason() {
     let dir = tempdir();
-    let out = dir.path().to_str().unwrap();
+    let out = path_str(dir.path());
     let output = geoscout([
         "synth",
         "--profile",
