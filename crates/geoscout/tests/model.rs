@@ -9,7 +9,7 @@ use gdal::raster::{Buffer, RasterCreationOptions};
 use gdal::spatial_ref::SpatialRef;
 use gdal::{Dataset, DriverManager, Metadata};
 
-use crate::util;
+use crate::util::{self, gdalinfo_json, path_str};
 
 const CLASSES: [&str; 3] = ["coal_gangue_pile", "discharge_outlet", "dust_source"];
 
@@ -24,10 +24,6 @@ fn geoscout(args: &[&str]) -> Output {
         .env("GEOSCOUT_MODELS", tiny_models())
         .output()
         .expect("the geoscout binary runs")
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("test paths are UTF-8")
 }
 
 /// Runs `geoscout predict RASTER --out OUT EXTRA...` and checks that it succeeded.
@@ -159,21 +155,6 @@ fn read_bands(path: &Path) -> Vec<Vec<u8>> {
         .collect()
 }
 
-fn gdalinfo(path: &Path) -> serde_json::Value {
-    let output = Command::new("gdalinfo")
-        .arg("-json")
-        .arg(path)
-        .output()
-        .expect("gdalinfo runs");
-    assert!(
-        output.status.success(),
-        "gdalinfo {}: {}",
-        path.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
-}
-
 #[test]
 fn predict_gives_the_same_probabilities_whatever_the_tile_size_and_threads() {
     let dir = util::tempdir();
@@ -236,7 +217,7 @@ fn the_probability_geotiff_opens_in_gdalinfo_on_the_input_grid() {
     let scene = satellite_scene(dir.path());
     let out = dir.path().join("probs.tif");
     predict(&scene, &out, &["--model", "tiny-satellite"]);
-    let (input, output) = (gdalinfo(&scene), gdalinfo(&out));
+    let (input, output) = (gdalinfo_json(&scene), gdalinfo_json(&out));
     assert_eq!(output["size"], input["size"]);
     assert_eq!(output["geoTransform"], input["geoTransform"]);
     assert_eq!(
