@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use common::{TestRaster, gdal_tool, read_all};
+use gdal::raster::GdalType;
 use geoscout_raster::{
     BandScale, Error, PixelRect, Raster, ReadOptions, TileData, TileGrid, TileSpec, read_tiles,
 };
@@ -47,6 +48,32 @@ const WINDOWS: [PixelRect; 5] = [
 /// Nodata (in every band) over a block at the top left of a 97 x 61 raster.
 fn in_hole(col: usize, row: usize) -> bool {
     col < 20 && row < 10
+}
+
+/// Writes a 97 x 61 GeoTIFF of `bands` bands of `T` to `path`: `nodata` (declared as such) in the
+/// hole ([`in_hole`]), `value(band, column, row)` everywhere else.
+fn write_with_hole<T: GdalType + Copy + Into<f64>>(
+    path: &Path,
+    bands: usize,
+    nodata: T,
+    value: impl Fn(usize, usize, usize) -> T,
+    options: &[&str],
+) {
+    TestRaster::<T> {
+        width: 97,
+        height: 61,
+        bands,
+        value: &|b, c, r| {
+            if in_hole(c, r) {
+                nodata
+            } else {
+                value(b, c, r)
+            }
+        },
+        nodata: Some(nodata.into()),
+        options,
+    }
+    .write(path);
 }
 
 /// Checks that the engine's read of every window of [`WINDOWS`] equals, pixel for pixel, the file
@@ -92,97 +119,65 @@ fn assert_reads_match_gdal_translate(source: &Path, nodata: Option<f64>) {
     }
 }
 
+/// Writes a raster with a hole of nodata through [`write_with_hole`] and checks that every
+/// window of it reads as `gdal_translate` writes it.
+fn reads_with_a_hole_match_gdal_translate<T: GdalType + Copy + Into<f64>>(
+    bands: usize,
+    nodata: T,
+    value: impl Fn(usize, usize, usize) -> T,
+    options: &[&str],
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir
+        .path()
+        .join(format!("{}.tif", std::any::type_name::<T>()));
+    write_with_hole(&path, bands, nodata, value, options);
+    assert_reads_match_gdal_translate(&path, Some(nodata.into()));
+}
+
 #[test]
 fn byte_reads_match_gdal_translate() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("byte.tif");
-    TestRaster::<u8> {
-        width: 97,
-        height: 61,
-        bands: 3,
-        value: &|b, c, r| {
-            if in_hole(c, r) {
-                0
-            } else {
-                ((c * 7 + r * 3 + b * 50) % 255 + 1) as u8
-            }
-        },
-        nodata: Some(0.0),
-        options: &["TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=32"],
-    }
-    .write(&path);
-    assert_reads_match_gdal_translate(&path, Some(0.0));
+    reads_with_a_hole_match_gdal_translate::<u8>(
+        3,
+        0,
+        |b, c, r| ((c * 7 + r * 3 + b * 50) % 255 + 1) as u8,
+        &["TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=32"],
+    );
 }
 
 #[test]
 fn uint16_reads_match_gdal_translate() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("uint16.tif");
-    TestRaster::<u16> {
-        width: 97,
-        height: 61,
-        bands: 4,
-        value: &|b, c, r| {
-            if in_hole(c, r) {
-                0
-            } else {
-                (c * 613 + r * 1009 + b * 4000) as u16 % 60_000 + 1
-            }
-        },
-        nodata: Some(0.0),
-        options: &["COMPRESS=DEFLATE", "PREDICTOR=2"],
-    }
-    .write(&path);
-    assert_reads_match_gdal_translate(&path, Some(0.0));
+    reads_with_a_hole_match_gdal_translate::<u16>(
+        4,
+        0,
+        |b, c, r| (c * 613 + r * 1009 + b * 4000) as u16 % 60_000 + 1,
+        &["COMPRESS=DEFLATE", "PREDICTOR=2"],
+    );
 }
 
 #[test]
 fn int16_reads_match_gdal_translate() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("int16.tif");
-    TestRaster::<i16> {
-        width: 97,
-        height: 61,
-        bands: 2,
-        value: &|b, c, r| {
-            if in_hole(c, r) {
-                -32768
-            } else {
-                (c as i16 * 300 - r as i16 * 500) + b as i16
-            }
-        },
-        nodata: Some(-32768.0),
-        options: &[
+    reads_with_a_hole_match_gdal_translate::<i16>(
+        2,
+        -32768,
+        |b, c, r| (c as i16 * 300 - r as i16 * 500) + b as i16,
+        &[
             "TILED=YES",
             "BLOCKXSIZE=16",
             "BLOCKYSIZE=16",
             "COMPRESS=LZW",
         ],
-    }
-    .write(&path);
-    assert_reads_match_gdal_translate(&path, Some(-32768.0));
+    );
 }
 
 #[test]
 fn float32_reads_match_gdal_translate() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("float32.tif");
-    TestRaster::<f32> {
-        width: 97,
-        height: 61,
-        bands: 2,
-        value: &|b, c, r| {
-            if in_hole(c, r) {
-                -9999.0
-            } else {
-                (c as f32).sin() * 0.37 + r as f32 * 1.5e-3 - b as f32
-            }
-        },
-        nodata: Some(-9999.0),
-        options: &[],
-    }
-    .write(&path);
-    assert_reads_match_gdal_translate(&path, Some(-9999.0));
+    reads_with_a_hole_match_gdal_translate::<f32>(
+        2,
+        -9999.0,
+        |b, c, r| (c as f32).sin() * 0.37 + r as f32 * 1.5e-3 - b as f32,
+        &[],
+    );
 }
 
 #[test]
@@ -224,23 +219,17 @@ fn jpeg_in_tiff_and_vrt_read_like_gdal_translate() {
     assert_reads_match_gdal_translate(&vrt, None);
 }
 
+/// `bands.tif` in `dir`: three UInt16 bands holding `1000 * band + column + 100 * row` (bands
+/// from 1), with a hole of nodata (0).
 fn three_band_raster(dir: &Path) -> std::path::PathBuf {
     let path = dir.join("bands.tif");
-    TestRaster::<u16> {
-        width: 97,
-        height: 61,
-        bands: 3,
-        value: &|b, c, r| {
-            if in_hole(c, r) {
-                0
-            } else {
-                (1000 * (b + 1) + c + 100 * r) as u16
-            }
-        },
-        nodata: Some(0.0),
-        options: &["TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=32"],
-    }
-    .write(&path);
+    write_with_hole::<u16>(
+        &path,
+        3,
+        0,
+        |b, c, r| (1000 * (b + 1) + c + 100 * r) as u16,
+        &["TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=32"],
+    );
     path
 }
 
