@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use gdal::Dataset;
-use gdal::raster::GdalDataType;
+use gdal::raster::{GdalDataType, GdalType, RasterBand};
 
 use crate::{Error, PixelRect, Result};
 
@@ -133,18 +133,9 @@ pub(crate) fn read_values(
     window: PixelRect,
     out: &mut [f32],
 ) -> Result<()> {
-    let size = (window.width, window.height);
     dataset
         .rasterband(band)
-        .and_then(|band| {
-            band.read_into_slice(
-                (window.x as isize, window.y as isize),
-                size,
-                size,
-                out,
-                None,
-            )
-        })
+        .and_then(|band| read_window_into(&band, window, out))
         .map_err(|e| Error::read(path, window, &e))
 }
 
@@ -157,17 +148,24 @@ fn read_mask(
     window: PixelRect,
     out: &mut [u8],
 ) -> Result<()> {
-    let size = (window.width, window.height);
     dataset
         .rasterband(band)
-        .and_then(|band| {
-            band.open_mask_band()?.read_into_slice::<u8>(
-                (window.x as isize, window.y as isize),
-                size,
-                size,
-                out,
-                None,
-            )
-        })
+        .and_then(|band| read_window_into(&band.open_mask_band()?, window, out))
         .map_err(|e| Error::read(path, window, &e))
+}
+
+/// Reads `window` of `band` into `out` at full resolution.
+fn read_window_into<T: GdalType + Copy>(
+    band: &RasterBand<'_>,
+    window: PixelRect,
+    out: &mut [T],
+) -> gdal::errors::Result<()> {
+    let size = (window.width, window.height);
+    band.read_into_slice(
+        (window.x as isize, window.y as isize),
+        size,
+        size,
+        out,
+        None,
+    )
 }
