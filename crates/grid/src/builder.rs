@@ -12,13 +12,13 @@
 use std::path::Path;
 
 use gdal::vector::ToGdal;
-use geo::{Area, BoundingRect, Coord, Geometry, Intersects, Line, MultiPolygon, Rect};
+use geo::{Area, BoundingRect, Coord, Intersects, Line, MultiPolygon, Rect};
 use rstar::primitives::Line as IndexedLine;
 use rstar::{AABB, RTree};
 use serde_json::Value;
 
-use crate::crs::{MetricCrs, Reprojector};
-use crate::grid::{Cell, Grid, metric_crs_for, polygons_of};
+use crate::crs::MetricCrs;
+use crate::grid::{Cell, Grid, polygons_of};
 use crate::table::{ColumnKind, Table};
 use crate::vector::{read_layer, write_polygons};
 use crate::{Error, Result};
@@ -73,19 +73,7 @@ pub fn build_grid(boundaries: &Path, spec: &GridSpec) -> Result<Grid> {
     let code = layer.field_index(&spec.fields.code, "county code")?;
     let county = layer.field_index(&spec.fields.county, "county name")?;
     let city = layer.field_index(&spec.fields.city, "city name")?;
-    let mut geometries: Vec<Geometry<f64>> =
-        layer.records.iter().map(|r| r.geometry.clone()).collect();
-    let metric = match spec.metric {
-        Some(metric) => metric,
-        None => metric_crs_for(&layer.srs, &geometries)
-            .map_err(|e| Error::gdal(boundaries, "finding the layer's centre", e))?,
-    };
-    let metric_srs = metric
-        .spatial_ref()
-        .map_err(|e| Error::bad_input(boundaries, e))?;
-    Reprojector::new(&layer.srs, &metric_srs)
-        .and_then(|r| r.geometries(&mut geometries))
-        .map_err(|e| Error::gdal(boundaries, format!("reprojecting to {metric}"), e))?;
+    let (metric, geometries) = layer.geometries_in(spec.metric)?;
 
     let mut cells = Vec::new();
     for (index, (record, geometry)) in layer.records.iter().zip(geometries).enumerate() {

@@ -7,7 +7,7 @@
 use std::cell::{Cell, RefCell};
 
 use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
-use geo::{Coord, Geometry, MapCoordsInPlace};
+use geo::{BoundingRect, Coord, Geometry, MapCoordsInPlace};
 
 /// EPSG code of WGS 84 longitude/latitude, the CRS of leads.
 pub const WGS84: u32 = 4326;
@@ -74,6 +74,26 @@ pub fn spatial_ref_from_epsg(epsg: u32) -> gdal::errors::Result<SpatialRef> {
     let mut srs = SpatialRef::from_epsg(epsg)?;
     srs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
     Ok(srs)
+}
+
+/// The metric CRS for geometries in `srs`: picked from the centre of their bounding box in
+/// WGS 84.
+pub(crate) fn metric_crs_for(
+    srs: &SpatialRef,
+    geometries: &[Geometry<f64>],
+) -> gdal::errors::Result<MetricCrs> {
+    let rects = geometries.iter().filter_map(|g| g.bounding_rect());
+    let Some(rect) = rects.reduce(|a, b| {
+        geo::Rect::new(
+            geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+            geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+        )
+    }) else {
+        return Ok(MetricCrs::from_epsg(32650));
+    };
+    let mut centre = [rect.center()];
+    Reprojector::new(srs, &spatial_ref_from_epsg(WGS84)?)?.coords(&mut centre)?;
+    Ok(MetricCrs::for_longitude(centre[0].x, centre[0].y))
 }
 
 /// Reprojects coordinates and geo geometries from one CRS to another with GDAL (PROJ), in the

@@ -3,14 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use gdal::spatial_ref::SpatialRef;
 use geo::{Area, BoundingRect, Geometry, MultiPolygon};
 use geoscout_core::fs::IoError;
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
 use serde::Deserialize;
 
-use crate::crs::{MetricCrs, Reprojector, WGS84, spatial_ref_from_epsg};
+use crate::crs::MetricCrs;
 use crate::vector::{VectorLayer, read_layer};
 use crate::{Error, Result};
 
@@ -152,21 +151,7 @@ impl Grid {
     pub fn open_in(path: &Path, fields: &FieldMap, metric: Option<MetricCrs>) -> Result<Grid> {
         let layer = read_layer(path)?;
         let columns = CellColumns::resolve(&layer, fields)?;
-        let mut geometries: Vec<Geometry<f64>> =
-            layer.records.iter().map(|r| r.geometry.clone()).collect();
-        let metric = match metric {
-            Some(metric) => metric,
-            None => metric_crs_for(&layer.srs, &geometries)
-                .map_err(|e| Error::gdal(path, "finding the layer's centre", e))?,
-        };
-        let metric_srs = metric
-            .spatial_ref()
-            .map_err(|e| Error::bad_input(path, e))?;
-        if layer.srs != metric_srs {
-            Reprojector::new(&layer.srs, &metric_srs)
-                .and_then(|r| r.geometries(&mut geometries))
-                .map_err(|e| Error::gdal(path, format!("reprojecting the cells to {metric}"), e))?;
-        }
+        let (metric, geometries) = layer.geometries_in(metric)?;
         let mut cells = Vec::with_capacity(geometries.len());
         for (index, (record, geometry)) in layer.records.iter().zip(geometries).enumerate() {
             let geometry = polygons_of(geometry).ok_or_else(|| {
@@ -249,26 +234,6 @@ pub(crate) fn polygons_of(geometry: Geometry<f64>) -> Option<MultiPolygon<f64>> 
         }
         _ => None,
     }
-}
-
-/// The metric CRS for geometries in `srs`: picked from the centre of their bounding box in
-/// WGS 84.
-pub(crate) fn metric_crs_for(
-    srs: &SpatialRef,
-    geometries: &[Geometry<f64>],
-) -> gdal::errors::Result<MetricCrs> {
-    let rects = geometries.iter().filter_map(|g| g.bounding_rect());
-    let Some(rect) = rects.reduce(|a, b| {
-        geo::Rect::new(
-            geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-            geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-        )
-    }) else {
-        return Ok(MetricCrs::from_epsg(32650));
-    };
-    let mut centre = [rect.center()];
-    Reprojector::new(srs, &spatial_ref_from_epsg(WGS84)?)?.coords(&mut centre)?;
-    Ok(MetricCrs::for_longitude(centre[0].x, centre[0].y))
 }
 
 /// Where each cell attribute is in a layer's fields.

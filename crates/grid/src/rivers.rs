@@ -24,7 +24,6 @@ use serde_json::Value;
 
 use crate::builder::round_to;
 use crate::crs::{MetricCrs, Reprojector, WGS84, spatial_ref_from_epsg};
-use crate::grid::metric_crs_for;
 use crate::network::{Network, closest_on_segment, join};
 use crate::vector::read_layer;
 use crate::{Error, Result};
@@ -181,19 +180,7 @@ impl Rivers {
     pub fn open(path: &Path, options: &RiverOptions) -> Result<Rivers> {
         let layer = read_layer(path)?;
         let name_field = layer.field_index(&options.name_field, "river name")?;
-        let mut geometries: Vec<Geometry<f64>> =
-            layer.records.iter().map(|r| r.geometry.clone()).collect();
-        let metric = match options.metric {
-            Some(metric) => metric,
-            None => metric_crs_for(&layer.srs, &geometries)
-                .map_err(|e| Error::gdal(path, "finding the layer's centre", e))?,
-        };
-        let metric_srs = metric
-            .spatial_ref()
-            .map_err(|e| Error::bad_input(path, e))?;
-        Reprojector::new(&layer.srs, &metric_srs)
-            .and_then(|r| r.geometries(&mut geometries))
-            .map_err(|e| Error::gdal(path, format!("reprojecting to {metric}"), e))?;
+        let (metric, geometries) = layer.geometries_in(options.metric)?;
 
         let mut names: Vec<String> = Vec::new();
         let mut pieces: Vec<Vec<Vec<Coord<f64>>>> = Vec::new();

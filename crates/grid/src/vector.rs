@@ -10,6 +10,7 @@ use geo::{Geometry, MultiPolygon};
 use geoscout_core::fs::{IoError, write_atomically};
 use serde_json::Value;
 
+use crate::crs::{MetricCrs, Reprojector, metric_crs_for};
 use crate::table::{ColumnKind, Table};
 use crate::{Error, Result};
 
@@ -34,6 +35,32 @@ pub(crate) struct Record {
 }
 
 impl VectorLayer {
+    /// The layer's geometries in `metric`, or when `None` in the metric CRS picked from the
+    /// centre of their bounding box, and that CRS. They are reprojected with GDAL unless the
+    /// layer is already in it.
+    pub(crate) fn geometries_in(
+        &self,
+        metric: Option<MetricCrs>,
+    ) -> Result<(MetricCrs, Vec<Geometry<f64>>)> {
+        let path = &self.path;
+        let mut geometries: Vec<Geometry<f64>> =
+            self.records.iter().map(|r| r.geometry.clone()).collect();
+        let metric = match metric {
+            Some(metric) => metric,
+            None => metric_crs_for(&self.srs, &geometries)
+                .map_err(|e| Error::gdal(path, "finding the layer's centre", e))?,
+        };
+        let metric_srs = metric
+            .spatial_ref()
+            .map_err(|e| Error::bad_input(path, e))?;
+        if self.srs != metric_srs {
+            Reprojector::new(&self.srs, &metric_srs)
+                .and_then(|r| r.geometries(&mut geometries))
+                .map_err(|e| Error::gdal(path, format!("reprojecting to {metric}"), e))?;
+        }
+        Ok((metric, geometries))
+    }
+
     /// The index of the field called `name`; the error lists the fields there are.
     pub(crate) fn field_index(&self, name: &str, role: &str) -> Result<usize> {
         self.fields.iter().position(|f| f == name).ok_or_else(|| {
