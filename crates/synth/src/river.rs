@@ -7,6 +7,7 @@ use crate::canvas::{Canvas, Cover};
 use crate::grain::Grain;
 
 use crate::geom::{Corridor, Pt};
+use crate::rng::Rng;
 use crate::setting::{Season, Setting};
 use crate::spectra::{self, Reflectance};
 
@@ -36,6 +37,21 @@ impl River {
             self.channel.half_width_at(u),
         );
         [c[0] + side * hw * n[0], c[1] + side * hw * n[1]]
+    }
+
+    /// A random place on the water between `u0` and `u1` along the river, at most `reach`
+    /// half-widths off the centre line: its position along the river, the point, and the
+    /// channel's half-width there.
+    pub(crate) fn random_spot(
+        &self,
+        rng: &mut Rng,
+        u0: f64,
+        u1: f64,
+        reach: f64,
+    ) -> (f64, Pt, f64) {
+        let u = rng.random_range(u0..u1.max(u0 + 1.0));
+        let across = rng.random_range(-reach..reach);
+        (u, self.bank_point(u, across), self.channel.half_width_at(u))
     }
 
     /// The unit vector downstream at `u`.

@@ -283,12 +283,7 @@ fn boat(
     u0: f64,
     u1: f64,
 ) {
-    let u = rng.random_range(u0..u1.max(u0 + 1.0));
-    let hw = river.channel.half_width_at(u);
-    let c0 = river.channel.centre(u);
-    let n = river.channel.normal(u);
-    let off = rng.random_range(-0.7..0.7) * hw;
-    let c = [c0[0] + n[0] * off, c0[1] + n[1] * off];
+    let (u, c, hw) = river.random_spot(rng, u0, u1, 0.7);
     let length_m = if setting.is_uav() {
         rng.random_range(3.0..8.0)
     } else {
@@ -359,12 +354,7 @@ fn sandbar(
     u0: f64,
     u1: f64,
 ) {
-    let u = rng.random_range(u0..u1.max(u0 + 1.0));
-    let hw = river.channel.half_width_at(u);
-    let c0 = river.channel.centre(u);
-    let n = river.channel.normal(u);
-    let off = rng.random_range(-0.6..0.6) * hw;
-    let c = [c0[0] + n[0] * off, c0[1] + n[1] * off];
+    let (u, c, hw) = river.random_spot(rng, u0, u1, 0.6);
     let w = hw * rng.random_range(0.2..0.5);
     let l = w * rng.random_range(2.5..6.0);
     let down = river.downstream(u);
