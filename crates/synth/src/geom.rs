@@ -1,7 +1,8 @@
 //! Plane geometry in pixel coordinates (x to the right, y down, pixel centres at +0.5): rings,
 //! simple shapes and curved corridors (rivers, roads, ditches).
 
-use std::f64::consts::TAU;
+use std::f64::consts::{PI, TAU};
+use std::ops::Range;
 
 use rand::Rng as _;
 use rayon::prelude::*;
@@ -102,6 +103,14 @@ pub(crate) fn rect(c: Pt, w: f64, h: f64, angle: f64) -> Ring {
             [c[0] + x * co - y * s, c[1] + x * s + y * co]
         })
         .collect()
+}
+
+/// A [`blob`] of semi-axis `a` whose other semi-axis is `a` times a random share in `squash`,
+/// turned by a random angle.
+pub(crate) fn random_blob(c: Pt, a: f64, squash: Range<f64>, wobble: f64, rng: &mut Rng) -> Ring {
+    let b = a * rng.random_range(squash);
+    let angle = rng.random_range(0.0..PI);
+    blob(c, a, b, angle, wobble, rng)
 }
 
 /// An irregular star-shaped outline around `c`: an ellipse of semi-axes `a`, `b` turned by

@@ -1,7 +1,7 @@
 //! Built-up land: villages of courtyard houses, and town quarters with apartment slabs, halls,
 //! car parks, plazas and sports fields (several of which resemble targets).
 
-use std::f64::consts::{FRAC_PI_2, PI};
+use std::f64::consts::FRAC_PI_2;
 
 use rand::Rng as _;
 
@@ -63,14 +63,7 @@ fn village(
         .min(setting.width.min(setting.height) as f64 * 0.35);
     let (w, h) = (setting.width as f64, setting.height as f64);
     let centre = layout.find_dry_spot(rng, canvas, radius * 0.8, [0.0, 0.0], [w, h])?;
-    let outline = geom::blob(
-        centre,
-        radius,
-        radius * rng.random_range(0.6..1.0),
-        rng.random_range(0.0..PI),
-        0.25,
-        rng,
-    );
+    let outline = geom::random_blob(centre, radius, 0.6..1.0, 0.25, rng);
     let ground = spectra::mix(
         spectra::DIRT.sample(rng),
         spectra::CONCRETE.sample(rng),
@@ -161,14 +154,7 @@ fn town(
         .min(setting.width.min(setting.height) as f64 * 0.4);
     let (w, h) = (setting.width as f64, setting.height as f64);
     let centre = layout.find_dry_spot(rng, canvas, radius * 0.7, [0.0, 0.0], [w, h])?;
-    let outline = geom::blob(
-        centre,
-        radius,
-        radius * rng.random_range(0.7..1.0),
-        rng.random_range(0.0..PI),
-        0.15,
-        rng,
-    );
+    let outline = geom::random_blob(centre, radius, 0.7..1.0, 0.15, rng);
     let paving = spectra::scale(spectra::CONCRETE.sample(rng), 0.65);
     let street = spectra::ASPHALT.sample(rng);
     let (block_m, street_m) = (rng.random_range(90.0..160.0), rng.random_range(8.0..16.0));

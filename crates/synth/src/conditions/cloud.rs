@@ -1,8 +1,6 @@
 //! Thin cloud on satellite scenes: a bright, smooth veil, and its shadow, a dark smooth patch
 //! offset from it along the sun's direction (over dark ground, the classic false gangue pile).
 
-use std::f64::consts::PI;
-
 use rand::Rng as _;
 
 use crate::canvas::Canvas;
@@ -47,14 +45,7 @@ pub(crate) fn paint(
             if rng.random_bool(0.5) {
                 centre = [centre[0] - offset[0], centre[1] - offset[1]];
             }
-            let ring = geom::blob(
-                centre,
-                radius,
-                radius * rng.random_range(0.4..1.0),
-                rng.random_range(0.0..PI),
-                0.3,
-                &mut rng,
-            );
+            let ring = geom::random_blob(centre, radius, 0.4..1.0, 0.3, &mut rng);
             Puff {
                 ring,
                 centre,

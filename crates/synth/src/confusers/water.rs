@@ -1,7 +1,5 @@
 //! Deep clear water away from the river: flooded pits and ponds, dark like gangue.
 
-use std::f64::consts::PI;
-
 use rand::Rng as _;
 
 use crate::canvas::{Canvas, Cover};
@@ -31,14 +29,7 @@ pub(crate) fn paint(
     let Some(c) = layout.find_dry_spot(&mut rng, canvas, r * 1.2, [0.0, 0.0], [w, h]) else {
         return;
     };
-    let ring = geom::blob(
-        c,
-        r,
-        r * rng.random_range(0.5..1.0),
-        rng.random_range(0.0..PI),
-        0.2,
-        &mut rng,
-    );
+    let ring = geom::random_blob(c, r, 0.5..1.0, 0.2, &mut rng);
     let water = spectra::DEEP_WATER.sample(&mut rng);
     let shore = spectra::WET_MUD.sample(&mut rng);
     let ring_px = setting.px(1.5);

@@ -195,14 +195,7 @@ fn bare_ground(
                 let pr = span * rng.random_range(0.06..0.18);
                 let pc = inside(rng);
                 (
-                    geom::blob(
-                        pc,
-                        pr,
-                        pr * rng.random_range(0.5..1.0),
-                        rng.random_range(0.0..PI),
-                        0.15,
-                        rng,
-                    ),
+                    geom::random_blob(pc, pr, 0.5..1.0, 0.15, rng),
                     rng.random_range(2.0..8.0),
                 )
             })
@@ -221,14 +214,7 @@ fn bare_ground(
                 let hc = inside(rng);
                 let tint = spectra::DUST.sample(rng);
                 (
-                    geom::blob(
-                        hc,
-                        hr,
-                        hr * rng.random_range(0.5..1.0),
-                        rng.random_range(0.0..PI),
-                        0.15,
-                        rng,
-                    ),
+                    geom::random_blob(hc, hr, 0.5..1.0, 0.15, rng),
                     rng.random_range(1.5..6.0),
                     tint,
                 )

@@ -197,14 +197,7 @@ fn mine_yard(
     roads: &[Road],
 ) {
     let ground = spectra::COAL_YARD.sample(rng);
-    let outline = geom::blob(
-        c,
-        r,
-        r * rng.random_range(0.6..0.9),
-        rng.random_range(0.0..PI),
-        0.2,
-        rng,
-    );
+    let outline = geom::random_blob(c, r, 0.6..0.9, 0.2, rng);
     let texture = setting.noise("yard");
     let gsd = setting.gsd;
     canvas.paint_ring(&outline, |x, y, px| {
@@ -222,14 +215,7 @@ fn mine_yard(
         let a = rng.random_range(0.0..TAU);
         let pc = [c[0] + 0.45 * r * a.cos(), c[1] + 0.45 * r * a.sin()];
         let pr = setting.px(rng.random_range(10.0..30.0));
-        let ring = geom::blob(
-            pc,
-            pr,
-            pr * rng.random_range(0.5..1.0),
-            rng.random_range(0.0..PI),
-            0.1,
-            rng,
-        );
+        let ring = geom::random_blob(pc, pr, 0.5..1.0, 0.1, rng);
         let coal = spectra::COAL.sample(rng);
         let slope = 35f64.to_radians().tan();
         let top = rng.random_range(4.0..12.0);
