@@ -137,22 +137,7 @@ fn assert_tiling_independent(probs: ArrayView3<f32>, rules: &[ClassRule], sizes:
             simplify_tolerance: 1.0,
         },
     ] {
-        let mut merger = Merger::new();
-        merger
-            .add(
-                vectorize_tile(
-                    TileCore {
-                        id: 0,
-                        x0: 0,
-                        y0: 0,
-                    },
-                    probs,
-                    rules,
-                )
-                .unwrap(),
-            )
-            .unwrap();
-        let reference = merger.finish(&options).unwrap();
+        let reference = vectorize_whole(probs, rules, &options).unwrap();
         for object in reference
             .iter()
             .filter(|object| object.class != Class::DischargeOutlet)
