@@ -66,6 +66,13 @@ fn generated_counties(dir: &Path) -> PathBuf {
     path
 }
 
+/// `grid.gpkg` in `dir`: cells of `cell_size_m` metres over [`generated_counties`].
+fn generated_grid(dir: &Path, cell_size_m: u32) -> PathBuf {
+    let grid = dir.join("grid.gpkg");
+    grid_build(&generated_counties(dir), cell_size_m, &grid);
+    grid
+}
+
 /// Every vertex of a WGS 84 GeoJSON grid (coordinates as written, 7 decimals).
 fn vertices(grid_geojson: &Path) -> Vec<(f64, f64)> {
     let collection = read_json(grid_geojson);
@@ -419,9 +426,7 @@ fn grid_build_reports_bad_input_naming_the_file() {
 fn assignment_agrees_with_spatialite_on_a_generated_grid_in_three_crs() {
     require_spatialite();
     let dir = tempdir();
-    let counties = generated_counties(dir.path());
-    let grid = dir.path().join("grid.gpkg");
-    grid_build(&counties, 500, &grid);
+    let grid = generated_grid(dir.path(), 500);
     let (wgs84, mercator) = reprojected_grids(dir.path(), &grid);
     let corners = vertices(&wgs84);
     let bounds = Rect::new(
@@ -506,9 +511,7 @@ fn the_datong_grid_at_500_m_has_over_50000_cells_covering_each_district() {
 #[test]
 fn a_user_grid_in_a_shapefile_with_its_own_field_names() {
     let dir = tempdir();
-    let counties = generated_counties(dir.path());
-    let grid = dir.path().join("grid.gpkg");
-    grid_build(&counties, 2000, &grid);
+    let grid = generated_grid(dir.path(), 2000);
     // The bureau's layer: Shapefile in WGS 84 with Chinese-pinyin field names.
     let shapefile = dir.path().join("wg.shp");
     gdal_tool(
@@ -592,9 +595,7 @@ fn a_user_grid_in_a_shapefile_with_its_own_field_names() {
 #[test]
 fn roll_ups_count_every_lead_in_its_cell_and_county() {
     let dir = tempdir();
-    let counties = generated_counties(dir.path());
-    let grid = dir.path().join("grid.gpkg");
-    grid_build(&counties, 1000, &grid);
+    let grid = generated_grid(dir.path(), 1000);
     let bounds = Rect::new(
         coord! { x: 113.38, y: 39.88 },
         coord! { x: 113.64, y: 40.02 },
