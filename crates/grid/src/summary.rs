@@ -70,6 +70,17 @@ fn count_columns() -> impl Iterator<Item = (String, ColumnKind)> {
         .map(|name| (name.to_string(), ColumnKind::Integer))
 }
 
+/// An empty roll-up table: the `identity` columns, the count columns, then the `density` one.
+fn counts_table(identity: &[(&str, ColumnKind)], density: &str) -> Table {
+    Table::new(
+        identity
+            .iter()
+            .map(|&(name, kind)| (name.to_string(), kind))
+            .chain(count_columns())
+            .chain([(density.to_string(), ColumnKind::Real)]),
+    )
+}
+
 /// How many leads are outside the grid (no `grid_id` of this grid).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SummaryCounts {
@@ -139,13 +150,7 @@ fn cell_table(cells: &[Cell], counts: &[Counts]) -> Table {
         ("responsible_unit", ColumnKind::Text),
         ("area_m2", ColumnKind::Real),
     ];
-    let mut table = Table::new(
-        identity
-            .map(|(n, k)| (n.to_string(), k))
-            .into_iter()
-            .chain(count_columns())
-            .chain([("leads_per_km2".to_string(), ColumnKind::Real)]),
-    );
+    let mut table = counts_table(&identity, "leads_per_km2");
     let text = |v: &Option<String>| v.clone().map_or(Value::Null, Value::from);
     for (cell, counts) in cells.iter().zip(counts) {
         let mut row = vec![
@@ -199,13 +204,7 @@ fn county_table(cells: &[Cell], counts: &[Counts]) -> Table {
         ("cells", ColumnKind::Integer),
         ("area_km2", ColumnKind::Real),
     ];
-    let mut table = Table::new(
-        identity
-            .map(|(n, k)| (n.to_string(), k))
-            .into_iter()
-            .chain(count_columns())
-            .chain([("leads_per_100km2".to_string(), ColumnKind::Real)]),
-    );
+    let mut table = counts_table(&identity, "leads_per_100km2");
     let text = |v: Option<&str>| v.map_or(Value::Null, Value::from);
     for (rank, (name, county)) in (1..).zip(&ranked) {
         let mut row = vec![
