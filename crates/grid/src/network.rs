@@ -312,92 +312,82 @@ mod tests {
     use super::*;
     use geo::coord;
 
-    fn line(points: &[(f64, f64)]) -> Vec<Coord<f64>> {
+    fn line(points: &[(f64, f64)]) -> LineString<f64> {
         points.iter().map(|&(x, y)| coord! { x: x, y: y }).collect()
+    }
+
+    /// The network [`join`] makes of `pieces` with a tolerance of 1 m.
+    fn joined(pieces: &[&[(f64, f64)]]) -> Network {
+        join(pieces.iter().map(|p| line(p).0).collect(), 1.0).unwrap()
     }
 
     #[test]
     fn pieces_in_mixed_directions_join_in_the_majority_direction() {
         // West to east in three pieces; the middle one digitised backwards and the shortest.
-        let pieces = vec![
-            line(&[(0.0, 0.0), (100.0, 0.0)]),
-            line(&[(150.0, 0.0), (100.0, 0.0)]),
-            line(&[(150.0, 0.0), (300.0, 0.0)]),
-        ];
-        let network = join(pieces, 1.0).unwrap();
+        let network = joined(&[
+            &[(0.0, 0.0), (100.0, 0.0)],
+            &[(150.0, 0.0), (100.0, 0.0)],
+            &[(150.0, 0.0), (300.0, 0.0)],
+        ]);
         assert_eq!(
             network.main,
-            LineString(line(&[
-                (0.0, 0.0),
-                (100.0, 0.0),
-                (150.0, 0.0),
-                (300.0, 0.0)
-            ]))
+            line(&[(0.0, 0.0), (100.0, 0.0), (150.0, 0.0), (300.0, 0.0)])
         );
         assert_eq!(network.reaches, vec![network.main.clone()]);
     }
 
     #[test]
     fn most_length_digitised_backwards_flips_the_main_line() {
-        let pieces = vec![
-            line(&[(0.0, 0.0), (100.0, 0.0)]),
-            line(&[(300.0, 0.0), (100.0, 0.0)]),
-        ];
-        let network = join(pieces, 1.0).unwrap();
+        let network = joined(&[&[(0.0, 0.0), (100.0, 0.0)], &[(300.0, 0.0), (100.0, 0.0)]]);
         assert_eq!(network.main.0[0], coord! { x: 300.0, y: 0.0 });
         assert_eq!(network.main.0.last(), Some(&coord! { x: 0.0, y: 0.0 }));
     }
 
     #[test]
     fn ends_within_the_tolerance_join_and_gaps_are_bridged() {
-        let pieces = vec![
-            line(&[(0.0, 0.0), (100.0, 0.0)]),
-            line(&[(100.4, 0.0), (200.0, 0.0)]),
+        let network = joined(&[
+            &[(0.0, 0.0), (100.0, 0.0)],
+            &[(100.4, 0.0), (200.0, 0.0)],
             // A 50 m gap (the river left the clip area), then the last piece.
-            line(&[(250.0, 0.0), (400.0, 0.0)]),
-        ];
-        let network = join(pieces, 1.0).unwrap();
+            &[(250.0, 0.0), (400.0, 0.0)],
+        ]);
         assert_eq!(Euclidean.length(&network.main), 400.0);
         // The bridge is not a reach: two reaches, either side of it.
         assert_eq!(network.reaches.len(), 2);
-        assert_eq!(
-            network.reaches[1],
-            LineString(line(&[(250.0, 0.0), (400.0, 0.0)]))
-        );
+        assert_eq!(network.reaches[1], line(&[(250.0, 0.0), (400.0, 0.0)]));
     }
 
     #[test]
     fn around_a_reservoir_the_shorter_bank_is_main_and_the_other_a_side_reach() {
-        let pieces = vec![
-            line(&[(0.0, 0.0), (100.0, 0.0)]),
+        let network = joined(&[
+            &[(0.0, 0.0), (100.0, 0.0)],
             // North bank, longer, digitised east to west.
-            line(&[(300.0, 0.0), (200.0, 150.0), (100.0, 0.0)]),
+            &[(300.0, 0.0), (200.0, 150.0), (100.0, 0.0)],
             // South bank, shorter.
-            line(&[(100.0, 0.0), (200.0, -50.0), (300.0, 0.0)]),
-            line(&[(300.0, 0.0), (500.0, 0.0)]),
-        ];
-        let network = join(pieces, 1.0).unwrap();
+            &[(100.0, 0.0), (200.0, -50.0), (300.0, 0.0)],
+            &[(300.0, 0.0), (500.0, 0.0)],
+        ]);
         assert_eq!(
             network.main,
-            LineString(line(&[
+            line(&[
                 (0.0, 0.0),
                 (100.0, 0.0),
                 (200.0, -50.0),
                 (300.0, 0.0),
                 (500.0, 0.0)
-            ]))
+            ])
         );
         // The north bank, turned to run west to east like the main line.
         assert_eq!(network.reaches.len(), 2);
         assert_eq!(
             network.reaches[1],
-            LineString(line(&[(100.0, 0.0), (200.0, 150.0), (300.0, 0.0)]))
+            line(&[(100.0, 0.0), (200.0, 150.0), (300.0, 0.0)])
         );
     }
 
     #[test]
     fn measure_along_projects_onto_the_nearest_segment() {
-        let l = LineString(line(&[(0.0, 0.0), (100.0, 0.0), (100.0, 100.0)]));
+        let l = line(&[(0.0, 0.0), (100.0, 0.0), (100.0, 100.0)]);
         assert_eq!(measure_along(&l, coord! { x: 30.0, y: -5.0 }), 30.0);
         assert_eq!(measure_along(&l, coord! { x: 120.0, y: 40.0 }), 140.0);
         assert_eq!(measure_along(&l, coord! { x: -10.0, y: 0.0 }), 0.0);
