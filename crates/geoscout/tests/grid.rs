@@ -17,6 +17,9 @@ use crate::util::{
     gdal_tool, geoscout, geoscout_ok, ogrinfo_summary, path_str, read_json, shared_data, tempdir,
 };
 
+/// Datong's ten county-level districts (cnmaps), under `../shared/data/real`.
+const DATONG_DISTRICTS: &str = "vector/china_admin/DERIVED_datong_districts_cnmaps.geojson";
+
 /// Runs `geoscout grid build` with cells of `cell_size_m` metres; returns what it printed.
 fn grid_build(boundaries: &Path, cell_size_m: u32, out: &Path) -> String {
     geoscout_ok([
@@ -453,7 +456,7 @@ fn assignment_agrees_with_spatialite_on_the_datong_grid() {
     let Some(shared) = shared_data() else { return };
     require_spatialite();
     let dir = tempdir();
-    let districts = shared.join("vector/china_admin/DERIVED_datong_districts_cnmaps.geojson");
+    let districts = shared.join(DATONG_DISTRICTS);
     let grid = dir.path().join("datong-1km.gpkg");
     let stdout = grid_build(&districts, 1000, &grid);
     assert!(stdout.contains("in 10 counties (EPSG:4547)"), "{stdout}");
@@ -474,7 +477,7 @@ fn the_datong_grid_at_500_m_has_over_50000_cells_covering_each_district() {
     let Some(shared) = shared_data() else { return };
     require_spatialite();
     let dir = tempdir();
-    let districts = shared.join("vector/china_admin/DERIVED_datong_districts_cnmaps.geojson");
+    let districts = shared.join(DATONG_DISTRICTS);
     let grid = dir.path().join("datong-500m.gpkg");
     grid_build(&districts, 500, &grid);
     let db = dir.path().join("check.sqlite");
