@@ -4,12 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use geoscout_core::fs::write_bytes_atomically;
 use geoscout_core::{Class, GeometryKind};
 use serde::{Deserialize, Serialize};
 
 use crate::grid::{Window, window_starts};
 use crate::labels::{LabelOptions, Labels};
-use crate::npy::{npy_bytes, write_atomically};
+use crate::npy::npy_bytes;
 use crate::source::{BandLayout, SourceRaster};
 use crate::targets::{TARGET_FULL, TargetRenderer};
 use crate::{Error, Result};
@@ -263,9 +264,9 @@ pub fn write_chips(
         chips,
         rasters: reports,
     };
-    write_atomically(&out.join(INDEX_FILE), index.as_bytes())?;
+    write_bytes_atomically(&out.join(INDEX_FILE), index.as_bytes())?;
     let json = serde_json::to_vec_pretty(&manifest).expect("the manifest serialises");
-    write_atomically(&out.join(MANIFEST_FILE), &json)?;
+    write_bytes_atomically(&out.join(MANIFEST_FILE), &json)?;
     Ok(manifest)
 }
 
@@ -362,8 +363,8 @@ fn chip_raster(
                 negatives,
                 nodata_pixels,
             };
-            write_atomically(&out.join(&entry.image), &npy_bytes(&image))?;
-            write_atomically(&out.join(&entry.target), &npy_bytes(&targets))?;
+            write_bytes_atomically(&out.join(&entry.image), &npy_bytes(&image))?;
+            write_bytes_atomically(&out.join(&entry.target), &npy_bytes(&targets))?;
             for (class, count) in &entry.pixels {
                 *report.pixels.entry(class.clone()).or_insert(0) += count;
             }

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use geoscout_core::fs::IoError;
+
 /// What can go wrong while reading labels, cutting chips or scoring predictions.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -17,14 +19,9 @@ pub enum Error {
     /// The raster stage could not open, describe or read a raster (its message names the file).
     #[error(transparent)]
     Raster(#[from] geoscout_raster::Error),
-    /// A file could not be read or written.
-    #[error("{}: {source}", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The operating system's message.
-        source: std::io::Error,
-    },
+    /// A file could not be read or written (the message names it).
+    #[error(transparent)]
+    Io(#[from] IoError),
     /// A file holds something the chips stage cannot use.
     #[error("{}: {problem}", path.display())]
     Invalid {
@@ -59,7 +56,7 @@ impl Error {
     /// A closure that wraps an I/O error with the file it concerns.
     pub(crate) fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
+        move |source| Error::Io(IoError::new(path, source))
     }
 }
 

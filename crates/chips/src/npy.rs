@@ -1,12 +1,7 @@
 //! A minimal writer of NumPy `.npy` files (format 1.0, C order), which `numpy.load` reads
 //! without GDAL.
 
-use std::io::Write;
-use std::path::Path;
-
 use ndarray::{ArrayBase, Data, Dimension};
-
-use crate::{Error, Result};
 
 /// An element type that `.npy` files can hold.
 pub trait NpyElement: Copy {
@@ -62,18 +57,6 @@ where
         value.put(&mut out);
     }
     out
-}
-
-/// Writes `bytes` to `path` through a temporary name in the same folder, so that a half-written
-/// file never carries the final name.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut tmp_name = path.as_os_str().to_owned();
-    tmp_name.push(".partial");
-    let tmp = std::path::PathBuf::from(tmp_name);
-    let mut file = std::fs::File::create(&tmp).map_err(Error::io(&tmp))?;
-    file.write_all(bytes).map_err(Error::io(&tmp))?;
-    drop(file);
-    std::fs::rename(&tmp, path).map_err(Error::io(path))
 }
 
 #[cfg(test)]

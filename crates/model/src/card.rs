@@ -1,9 +1,10 @@
 //! The model card: a STAC Item with the MLM extension plus geoscout's own `geoscout:*` fields
-//! (MODEL_CARD.md is the contract with `scripts/train.py`).
+//! (models/MODEL_CARD.md is the contract with `scripts/train.py`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use geoscout_core::fs::IoError;
 use geoscout_core::{Class, GeometryKind, Profile};
 use serde::Deserialize;
 
@@ -73,10 +74,7 @@ pub struct ClassSpec {
 impl ModelCard {
     /// Reads and checks a `card.json`. The weights path is resolved against the card's folder.
     pub fn from_path(path: &Path) -> Result<ModelCard> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path).map_err(|e| IoError::new(path, e))?;
         let document: CardDocument =
             serde_json::from_str(&text).map_err(|source| Error::CardJson {
                 path: path.to_path_buf(),

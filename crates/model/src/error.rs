@@ -2,20 +2,17 @@
 
 use std::path::PathBuf;
 
+use geoscout_core::fs::IoError;
+
 use crate::check::Mismatch;
 
 /// Everything that can go wrong between a model card on disk and a probability tile.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A file could not be read.
-    #[error("{}: {source}", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// What the system said.
-        source: std::io::Error,
-    },
+    /// A file could not be read (the message names it).
+    #[error(transparent)]
+    Io(#[from] IoError),
     /// A card is not valid JSON or lacks a field.
     #[error("{}: not a geoscout model card: {source}", path.display())]
     CardJson {
@@ -24,7 +21,7 @@ pub enum Error {
         /// What the JSON parser said.
         source: serde_json::Error,
     },
-    /// A card parses but contradicts itself or the model contract (MODEL_CARD.md).
+    /// A card parses but contradicts itself or the model contract (models/MODEL_CARD.md).
     #[error("{}: {problem}", path.display())]
     InvalidCard {
         /// The card.

@@ -3,6 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use geoscout_core::fs::IoError;
 use ndarray::Array3;
 use sha2::{Digest, Sha256};
 use tch::{CModule, Kind, Tensor};
@@ -147,10 +148,7 @@ impl Model {
 
 /// The hex sha256 of a file, read in chunks.
 pub fn sha256_file(path: &Path) -> Result<String> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io = |source| IoError::new(path, source);
     let mut file = std::fs::File::open(path).map_err(io)?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 16];

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use geoscout_core::fs::IoError;
 use geoscout_raster::RasterInfo;
 
 use crate::card::ModelCard;
@@ -41,13 +42,14 @@ pub fn resolve(name_or_path: &str) -> Result<PathBuf> {
         let card = path.join("card.json");
         return match card.is_file() {
             true => Ok(card),
-            false => Err(Error::Io {
-                path: card,
-                source: std::io::Error::new(
+            false => Err(IoError::new(
+                card,
+                std::io::Error::new(
                     std::io::ErrorKind::NotFound,
                     "no card.json in this model folder",
                 ),
-            }),
+            )
+            .into()),
         };
     }
     if path.is_file() {
