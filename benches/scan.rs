@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+use geoscout_core::fs::write_atomically;
 use geoscout_model::{Device, Model, ModelCard, resolve};
 use geoscout_raster::{Raster, TileGrid, TileSpec};
 
@@ -225,26 +226,30 @@ fn big_raster(data: &Path, scene: &Path) -> Result<PathBuf, String> {
         gt.map(|v| v.to_string()).join(", ")
     );
     std::fs::write(&vrt, text).map_err(|e| e.to_string())?;
-    let partial = data.join("big.partial.tif");
-    let status = Command::new("gdal_translate")
-        .args([
-            "-q",
-            "-co",
-            "TILED=YES",
-            "-co",
-            "COMPRESS=DEFLATE",
-            "-co",
-            "BIGTIFF=YES",
-        ])
-        .args(["-co", "NUM_THREADS=2", "--config", "GDAL_CACHEMAX", "256"])
-        .arg(&vrt)
-        .arg(&partial)
-        .status()
-        .map_err(|e| format!("cannot run gdal_translate: {e}"))?;
-    if !status.success() {
-        return Err(format!("gdal_translate {} failed", vrt.display()));
-    }
-    std::fs::rename(&partial, &path).map_err(|e| e.to_string())?;
+    // Written under a temporary name, so that an interrupted run never leaves a truncated mosaic
+    // that the next run would take as made.
+    write_atomically(&path, |partial| -> Result<(), Box<dyn std::error::Error>> {
+        let status = Command::new("gdal_translate")
+            .args([
+                "-q",
+                "-co",
+                "TILED=YES",
+                "-co",
+                "COMPRESS=DEFLATE",
+                "-co",
+                "BIGTIFF=YES",
+            ])
+            .args(["-co", "NUM_THREADS=2", "--config", "GDAL_CACHEMAX", "256"])
+            .arg(&vrt)
+            .arg(partial)
+            .status()
+            .map_err(|e| format!("cannot run gdal_translate: {e}"))?;
+        match status.success() {
+            true => Ok(()),
+            false => Err(format!("gdal_translate {} failed", vrt.display()).into()),
+        }
+    })
+    .map_err(|e| e.to_string())?;
     Ok(path)
 }
 
