@@ -7,7 +7,9 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 bash scripts/setup.sh
-cargo build --release --locked
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
+release_geoscout
 out="${1:-out/demo}"
-./target/release/geoscout scan sample-tiles --out "$out"
-./target/release/geoscout eval --truth sample-tiles --leads "$out"
+"$geoscout" scan sample-tiles --out "$out"
+"$geoscout" eval --truth sample-tiles --leads "$out"

@@ -6,8 +6,9 @@
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
-cargo build --release --locked --bin geoscout
-geoscout=target/release/geoscout
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
+release_geoscout
 out=sample-tiles
 mkdir -p "$out"
 rm -f "$out"/satellite-*.tif "$out"/satellite-*.truth.geojson "$out"/uav-*.tif "$out"/uav-*.truth.geojson

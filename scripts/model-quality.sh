@@ -34,23 +34,19 @@ done
 [ ${#models[@]} -gt 0 ] || models=(satellite uav)
 first_seed=9000
 
-bin=${GEOSCOUT_BIN:-}
-if [ -z "$bin" ]; then
-  (cd "$repo" && cargo build --release --quiet --bin geoscout)
-  bin="$repo/target/release/geoscout"
-fi
+release_geoscout
 
 for model in "${models[@]}"; do
   card="$repo/models/$model/card.json"
   work="$GEOSCOUT_CACHE/quality/$model"
   rm -rf "$work"
   mkdir -p "$work/scenes" "$work/probs"
-  "$bin" synth --profile "$model" --out "$work/scenes" --scenes "$scenes" --seed "$first_seed" --quiet
+  "$geoscout" synth --profile "$model" --out "$work/scenes" --scenes "$scenes" --seed "$first_seed" --quiet
   for scene in "$work"/scenes/*.tif; do
-    "$bin" predict "$scene" --out "$work/probs/$(basename "$scene")" --model "$card" --quiet
+    "$geoscout" predict "$scene" --out "$work/probs/$(basename "$scene")" --model "$card" --quiet
   done
   echo "== $model: $scenes held-out scenes, seeds $first_seed-$((first_seed + scenes - 1))"
-  "$bin" chips "$work"/scenes/*.tif --score "$work/probs" --card "$card" --json "$work/quality.json"
+  "$geoscout" chips "$work"/scenes/*.tif --score "$work/probs" --card "$card" --json "$work/quality.json"
   if [ "$record" -eq 1 ]; then
     python3 - "$card" "$work/quality.json" "$first_seed" "$scenes" <<'EOF'
 import json, os, sys

@@ -30,19 +30,15 @@ done
 [ ${#profiles[@]} -gt 0 ] || profiles=(satellite uav)
 first_seed=9000
 
-bin=${GEOSCOUT_BIN:-}
-if [ -z "$bin" ]; then
-  (cd "$repo" && cargo build --release --quiet --bin geoscout)
-  bin="$repo/target/release/geoscout"
-fi
+release_geoscout
 
 for profile in "${profiles[@]}"; do
   work="$GEOSCOUT_CACHE/scan-quality/$profile"
   rm -rf "$work"
   mkdir -p "$work"
-  "$bin" synth --profile "$profile" --out "$work/scenes" --scenes "$scenes" --size "$size" \
+  "$geoscout" synth --profile "$profile" --out "$work/scenes" --scenes "$scenes" --size "$size" \
     --seed "$first_seed" --quiet
-  "$bin" scan "$work/scenes" --out "$work/leads" --model "$profile" --quiet
+  "$geoscout" scan "$work/scenes" --out "$work/leads" --model "$profile" --quiet
   echo "== $profile: $scenes held-out scenes of $size px, seeds $first_seed-$((first_seed + scenes - 1))"
-  "$bin" eval --truth "$work/scenes" --leads "$work/leads"
+  "$geoscout" eval --truth "$work/scenes" --leads "$work/leads"
 done
