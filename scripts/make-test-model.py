@@ -8,7 +8,7 @@ Run with the torch venv (scripts/setup.sh --torch-venv):
 For each imagery profile it writes, under crates/model/tests/fixtures/models/tiny-<profile>/:
   model.pt       a frozen TorchScript network (a stride-2 convolution, a convolution, bilinear
                  upsampling and a sigmoid) with fixed weights drawn from a seeded generator;
-  card.json      its model card (STAC Item + MLM extension + geoscout:* fields, MODEL_CARD.md);
+  card.json      its model card (STAC Item + MLM extension + geoscout:* fields, models/MODEL_CARD.md);
   expected.json  the network's output on a deterministic input, recorded here, so that the Rust
                  tests compare libtorch-through-tch against PyTorch itself.
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Trains a geoscout segmentation model on chips from `geoscout chips` and writes
-models/<name>/model.pt (frozen TorchScript) and models/<name>/card.json (MODEL_CARD.md).
+models/<name>/model.pt (frozen TorchScript) and models/<name>/card.json (models/MODEL_CARD.md).
 
 Run with the torch environment of `scripts/setup.sh --torch-venv`:
 

@@ -1,4 +1,4 @@
-"""The model card (MODEL_CARD.md): a STAC Item with the MLM extension and geoscout's own fields.
+"""The model card (models/MODEL_CARD.md): a STAC Item with the MLM extension and geoscout's own fields.
 
 Validation works offline: the Item is checked against pystac's bundled STAC core schema, and the
 `mlm:*` fields against stac-model's pydantic models (MLModelProperties). pystac's full validation

@@ -1,5 +1,5 @@
 """The segmentation network: a compact U-Net with a stride-2 stem, and the deployed wrapper that
-bakes input normalisation and the sigmoid in (MODEL_CARD.md's TorchScript contract)."""
+bakes input normalisation and the sigmoid in (models/MODEL_CARD.md's TorchScript contract)."""
 
 import torch
 import torch.nn.functional as F
