@@ -6,13 +6,16 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use gdal::vector::LayerAccess;
+use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 use geo::{Geometry, Rect, coord};
 use geoscout_core::Class;
 use geoscout_leads::{Lead, write_geojson};
 use serde_json::Value;
 
 use crate::reference::{Random, sql};
-use crate::util::{geoscout_ok, path_str, properties_by_id, tempdir};
+use crate::scan::scan_ok;
+use crate::util::{geoscout_ok, path_str, properties_by_id, synth, tempdir};
 
 /// A lead of `class` at (`x`, `y`): a point for outlets, a square of `side` degrees otherwise.
 fn lead(id: &str, class: Class, x: f64, y: f64, side: f64) -> Lead {
@@ -269,4 +272,206 @@ fn added_and_removed_leads_are_found_exactly_and_the_ledger_carries_over() {
         ledger[&removed[1].id]["chip"].as_str().unwrap(),
         format!("../april/chips/{}.png", removed[1].id)
     );
+}
+
+/// A box in a raster's pixels: `[x0, y0, x1, y1]`.
+type PixelBox = [f64; 4];
+
+/// The leads of a scan (both layers of its `leads.gpkg`, written in the raster's CRS) by id, as
+/// boxes in the pixels of `raster`, which has a north-up geotransform.
+fn pixel_boxes(out: &Path, raster: &Path) -> BTreeMap<String, PixelBox> {
+    let gt = Dataset::open(raster).unwrap().geo_transform().unwrap();
+    let leads = Dataset::open(out.join("leads.gpkg")).unwrap();
+    let mut boxes = BTreeMap::new();
+    for mut layer in leads.layers() {
+        for feature in layer.features() {
+            let id = feature.field_as_string(0).unwrap().unwrap();
+            let e = feature.geometry().unwrap().envelope();
+            let (x0, x1) = ((e.MinX - gt[0]) / gt[1], (e.MaxX - gt[0]) / gt[1]);
+            let (y0, y1) = ((e.MaxY - gt[3]) / gt[5], (e.MinY - gt[3]) / gt[5]);
+            boxes.insert(id, [x0, y0, x1, y1]);
+        }
+    }
+    boxes
+}
+
+/// Pixels of unchanged ground kept between a swapped window's edge and any lead, so that the
+/// model's view of the leads that stay (and of those swapped in) does not change: more than the
+/// satellite model's halo.
+const CLEARANCE: f64 = 40.0;
+
+/// Where lead box `b` lies against `window`: `Some(true)` well inside, `Some(false)` well
+/// outside, `None` too near its edge.
+fn placement(b: &PixelBox, window: &PixelBox) -> Option<bool> {
+    let inside = b[0] >= window[0] + CLEARANCE
+        && b[1] >= window[1] + CLEARANCE
+        && b[2] <= window[2] - CLEARANCE
+        && b[3] <= window[3] - CLEARANCE;
+    let outside = b[2] <= window[0] - CLEARANCE
+        || b[3] <= window[1] - CLEARANCE
+        || b[0] >= window[2] + CLEARANCE
+        || b[1] >= window[3] + CLEARANCE;
+    match (inside, outside) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    }
+}
+
+/// The ids of `boxes` well inside `window`, or `None` when one lies too near its edge.
+fn inside(boxes: &BTreeMap<String, PixelBox>, window: &PixelBox) -> Option<Vec<String>> {
+    let mut ids = Vec::new();
+    for (id, b) in boxes {
+        if placement(b, window)? {
+            ids.push(id.clone());
+        }
+    }
+    Some(ids)
+}
+
+/// A window to swap between two scenes of `size` pixels: every lead's box grown by
+/// `CLEARANCE + 8` pixels, kept when the leads of both scenes are each well inside it or well
+/// outside it. Each comes with the ids of the leads of `before` and of `donor` inside it.
+fn swap_windows(
+    before: &BTreeMap<String, PixelBox>,
+    donor: &BTreeMap<String, PixelBox>,
+    size: f64,
+) -> Vec<(PixelBox, Vec<String>, Vec<String>)> {
+    let margin = CLEARANCE + 8.0;
+    before
+        .values()
+        .chain(donor.values())
+        .filter_map(|b| {
+            let window = [
+                (b[0] - margin).floor().max(0.0),
+                (b[1] - margin).floor().max(0.0),
+                (b[2] + margin).ceil().min(size),
+                (b[3] + margin).ceil().min(size),
+            ];
+            Some((window, inside(before, &window)?, inside(donor, &window)?))
+        })
+        .collect()
+}
+
+/// Copies `window` of every band of `from` into the same pixels of `into`.
+fn paste_window(from: &Path, into: &Path, window: &PixelBox) {
+    let from = Dataset::open(from).unwrap();
+    let options = DatasetOptions {
+        open_flags: GdalOpenFlags::GDAL_OF_RASTER | GdalOpenFlags::GDAL_OF_UPDATE,
+        ..Default::default()
+    };
+    let into = Dataset::open_ex(into, options).unwrap();
+    let offset = (window[0] as isize, window[1] as isize);
+    let size = (
+        (window[2] - window[0]) as usize,
+        (window[3] - window[1]) as usize,
+    );
+    for band in 1..=from.raster_count() {
+        let mut pixels = from
+            .rasterband(band)
+            .unwrap()
+            .read_as::<u16>(offset, size, size, None)
+            .unwrap();
+        into.rasterband(band)
+            .unwrap()
+            .write(offset, size, &mut pixels)
+            .unwrap();
+    }
+}
+
+/// A real rescan: a held-out scene, then the same scene with two windows showing another
+/// scene's ground instead (same ground sample distance): one that held leads and now holds
+/// none, one that held none and now holds leads. Against the first scan, `diff` finds exactly
+/// the leads that left (resolved) and those that came (new), and every other lead persists
+/// under its earlier id.
+#[test]
+fn a_rescan_with_objects_added_and_removed_finds_exactly_those() {
+    let dir = tempdir();
+    let scenes = dir.path().join("scenes");
+    let size = 1536;
+    synth(
+        &scenes,
+        &[
+            "--profile",
+            "satellite",
+            "--scenes",
+            "2",
+            "--size",
+            &size.to_string(),
+            "--seed",
+            "9301",
+            "--gsd",
+            "1.5",
+        ],
+    );
+    let (before, donor) = (
+        scenes.join("satellite-09301.tif"),
+        scenes.join("satellite-09302.tif"),
+    );
+    let (before_out, donor_out) = (dir.path().join("before"), dir.path().join("donor"));
+    scan_ok(&[&before], &before_out, &[]);
+    scan_ok(&[&donor], &donor_out, &[]);
+    let (before_leads, donor_leads) = (
+        pixel_boxes(&before_out, &before),
+        pixel_boxes(&donor_out, &donor),
+    );
+
+    let windows = swap_windows(&before_leads, &donor_leads, size as f64);
+    let removal = windows
+        .iter()
+        .find(|(_, removed, added)| !removed.is_empty() && added.is_empty());
+    let apart = |a: &PixelBox, b: &PixelBox| {
+        a[2] + 2.0 * CLEARANCE <= b[0]
+            || b[2] + 2.0 * CLEARANCE <= a[0]
+            || a[3] + 2.0 * CLEARANCE <= b[1]
+            || b[3] + 2.0 * CLEARANCE <= a[1]
+    };
+    let addition = removal.and_then(|(taken, _, _)| {
+        windows.iter().find(|(window, removed, added)| {
+            removed.is_empty() && !added.is_empty() && apart(window, taken)
+        })
+    });
+    let (Some((removal, removed, _)), Some((addition, _, added))) = (removal, addition) else {
+        panic!(
+            "no pair of windows to swap in scenes 9301 and 9302 ({} and {} leads)",
+            before_leads.len(),
+            donor_leads.len()
+        );
+    };
+
+    let after = dir.path().join("rescan/satellite-09301.tif");
+    std::fs::create_dir_all(after.parent().unwrap()).unwrap();
+    std::fs::copy(&before, &after).unwrap();
+    paste_window(&donor, &after, removal);
+    paste_window(&donor, &after, addition);
+    let after_out = dir.path().join("after");
+    scan_ok(&[&after], &after_out, &[]);
+    let after_leads = pixel_boxes(&after_out, &after);
+
+    let ledger_out = dir.path().join("ledger");
+    let stdout = diff(&before_out, &after_out, &ledger_out);
+    let persisting = before_leads.len() - removed.len();
+    assert!(
+        stdout.starts_with(&format!(
+            "{} new, {persisting} persisting, {} resolved",
+            added.len(),
+            removed.len()
+        )),
+        "windows {removal:?} (removal) and {addition:?} (addition): {stdout}"
+    );
+    for (id, p) in read_ledger(&ledger_out) {
+        match p["status"].as_str().unwrap() {
+            "resolved" => assert!(removed.contains(&id), "{id} resolved: {p}"),
+            "persisting" => assert!(
+                before_leads.contains_key(&id) && !removed.contains(&id),
+                "{id} persisting: {p}"
+            ),
+            "new" => assert_eq!(
+                placement(&after_leads[&id], addition),
+                Some(true),
+                "{id} is new but not in the window swapped in: {p}"
+            ),
+            other => panic!("{id}: status {other}"),
+        }
+    }
 }

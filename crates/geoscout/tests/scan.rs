@@ -3,69 +3,43 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use geo::{Area, BooleanOps, Geometry, MultiPolygon, Winding};
 use geoscout_leads::{Lead, read_geojson};
 
-fn geoscout(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_geoscout"))
-        .args(args)
-        .output()
-        .expect("geoscout runs")
-}
-
-fn ok(output: Output) -> Output {
-    assert!(
-        output.status.success(),
-        "geoscout failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("a UTF-8 path")
-}
+use crate::util::{
+    gdal_tool, geoscout, ogrinfo_summary, path_str, read_json, shared_data, synth, tempdir,
+};
 
 /// A scene of `profile` made by the project's own generator, with a seed never used in
-/// training (the held-out range 9000-9999).
-fn synth(dir: &Path, profile: &str, size: u32, seed: u32) -> PathBuf {
+/// training (the held-out range 9000-9999), in a folder of its own.
+fn held_out_scene(dir: &Path, profile: &str, size: u32, seed: u32) -> PathBuf {
     let out = dir.join(format!("{profile}-{seed}"));
-    ok(geoscout(&[
-        "synth",
-        "--profile",
-        profile,
-        "--out",
-        path_str(&out),
-        "--scenes",
-        "1",
-        "--size",
-        &size.to_string(),
-        "--seed",
-        &seed.to_string(),
-    ]));
+    let (size, seed) = (size.to_string(), seed.to_string());
+    synth(
+        &out,
+        &["--profile", profile, "--size", &size, "--seed", &seed],
+    );
     out
 }
 
-fn scan(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
+/// Runs `geoscout scan --quiet --out OUT INPUTS... EXTRA...`.
+pub fn scan(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["scan", "--quiet", "--out", path_str(out)];
     args.extend(inputs.iter().map(|p| path_str(p)));
     args.extend(extra);
     geoscout(&args)
 }
 
-fn ogrinfo(path: &Path) -> String {
-    let output = Command::new("ogrinfo")
-        .args(["-ro", "-so", "-al", path_str(path)])
-        .output()
-        .expect("ogrinfo (gdal-bin) runs");
+/// [`scan`], checked to have succeeded.
+pub fn scan_ok(inputs: &[&Path], out: &Path, extra: &[&str]) {
+    let output = scan(inputs, out, extra);
     assert!(
         output.status.success(),
-        "ogrinfo cannot open {}",
-        path.display()
+        "geoscout scan failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
     );
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 fn feature_count(ogrinfo: &str) -> usize {
@@ -76,25 +50,24 @@ fn feature_count(ogrinfo: &str) -> usize {
         .sum()
 }
 
-fn run_record(out: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap()
-}
-
 #[test]
 fn scan_writes_leads_that_gis_tools_open() {
-    let dir = tempfile::tempdir().unwrap();
-    let scenes = synth(dir.path(), "satellite", 768, 9101);
+    let dir = tempdir();
+    let scenes = held_out_scene(dir.path(), "satellite", 768, 9101);
     let out = dir.path().join("out");
-    ok(scan(&[&scenes], &out, &["--crs", "EPSG:4547"]));
+    scan_ok(&[&scenes], &out, &["--crs", "EPSG:4547"]);
 
     let leads = read_geojson(&out.join("leads.geojson")).unwrap();
     assert!(!leads.is_empty(), "no leads on a scene with targets");
     let n = leads.len();
-    assert_eq!(feature_count(&ogrinfo(&out.join("leads.geojson"))), n);
-    let fgb = ogrinfo(&out.join("leads.fgb"));
+    assert_eq!(
+        feature_count(&ogrinfo_summary(&out.join("leads.geojson"))),
+        n
+    );
+    let fgb = ogrinfo_summary(&out.join("leads.fgb"));
     assert_eq!(feature_count(&fgb), n);
     assert!(fgb.contains("WGS 84"), "{fgb}");
-    let gpkg = ogrinfo(&out.join("leads.gpkg"));
+    let gpkg = ogrinfo_summary(&out.join("leads.gpkg"));
     assert_eq!(feature_count(&gpkg), n);
     assert!(
         gpkg.contains("4547"),
@@ -103,9 +76,7 @@ fn scan_writes_leads_that_gis_tools_open() {
     assert!(out.join("leads.qml").exists());
 
     // RFC 7946: no crs member, coordinates in range, outer rings counter-clockwise.
-    let text = std::fs::read_to_string(out.join("leads.geojson")).unwrap();
-    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert!(json.get("crs").is_none());
+    assert!(read_json(&out.join("leads.geojson")).get("crs").is_none());
     for lead in &leads {
         assert!((-180.0..=180.0).contains(&lead.lon) && (-90.0..=90.0).contains(&lead.lat));
         for polygon in polygons(&lead.geometry) {
@@ -122,7 +93,7 @@ fn scan_writes_leads_that_gis_tools_open() {
         assert!(lead.source.as_deref().unwrap().ends_with(".tif"));
     }
 
-    let record = run_record(&out);
+    let record = read_json(&out.join("run.json"));
     assert_eq!(record["inputs"][0]["status"], "ok");
     assert_eq!(record["failures"].as_array().unwrap().len(), 0);
     let counted: u64 = record["counts"]
@@ -163,16 +134,16 @@ fn iou(a: &Geometry<f64>, b: &Geometry<f64>) -> f64 {
 /// same leads: same count, same ids, polygons with IoU above 0.95, points within a pixel.
 #[test]
 fn seams_tile_sizes_and_threads_do_not_change_the_leads() {
-    let dir = tempfile::tempdir().unwrap();
-    let scenes = synth(dir.path(), "satellite", 1280, 9102);
+    let dir = tempdir();
+    let scenes = held_out_scene(dir.path(), "satellite", 1280, 9102);
     let mut runs = Vec::new();
     for (tile, threads) in [("512", "2"), ("256", "2"), ("1024", "1"), ("512", "1")] {
         let out = dir.path().join(format!("out-{tile}-{threads}"));
-        ok(scan(
+        scan_ok(
             &[&scenes],
             &out,
             &["--tile-size", tile, "--threads", threads],
-        ));
+        );
         runs.push((
             tile,
             threads,
@@ -209,8 +180,8 @@ fn seams_tile_sizes_and_threads_do_not_change_the_leads() {
 /// ones, reports each bad one with its reason, and exits non-zero.
 #[test]
 fn a_batch_with_bad_inputs_finishes_and_reports_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let good = synth(dir.path(), "satellite", 512, 9103);
+    let dir = tempdir();
+    let good = held_out_scene(dir.path(), "satellite", 512, 9103);
     let bad = dir.path().join("bad");
     std::fs::create_dir(&bad).unwrap();
     std::fs::write(bad.join("notes.tif"), "this is not a raster").unwrap();
@@ -222,26 +193,37 @@ fn a_batch_with_bad_inputs_finishes_and_reports_them() {
     let bytes = std::fs::read(&scene).unwrap();
     std::fs::write(bad.join("truncated.tif"), &bytes[..bytes.len() / 3]).unwrap();
     let plain = bad.join("plain.tif");
-    ok(Command::new("gdal_translate")
-        .args([
+    gdal_tool(
+        "gdal_translate",
+        &[
             "-q",
             "-co",
             "PROFILE=BASELINE",
             "--config",
             "GDAL_PAM_ENABLED",
             "NO",
-        ])
-        .args([path_str(&scene), path_str(&plain)])
-        .output()
-        .unwrap());
+            path_str(&scene),
+            path_str(&plain),
+        ],
+    );
     let rgb = bad.join("rgb.tif");
-    ok(Command::new("gdal_translate")
-        .args([
-            "-q", "-b", "3", "-b", "2", "-b", "1", "-ot", "Byte", "-scale",
-        ])
-        .args([path_str(&scene), path_str(&rgb)])
-        .output()
-        .unwrap());
+    gdal_tool(
+        "gdal_translate",
+        &[
+            "-q",
+            "-b",
+            "3",
+            "-b",
+            "2",
+            "-b",
+            "1",
+            "-ot",
+            "Byte",
+            "-scale",
+            path_str(&scene),
+            path_str(&rgb),
+        ],
+    );
 
     let out = dir.path().join("out");
     let output = scan(&[&good, &bad], &out, &[]);
@@ -251,7 +233,7 @@ fn a_batch_with_bad_inputs_finishes_and_reports_them() {
         "exit status says something failed"
     );
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let record = run_record(&out);
+    let record = read_json(&out.join("run.json"));
     let failures = record["failures"].as_array().unwrap();
     for name in ["notes.tif", "truncated.tif", "plain.tif", "rgb.tif"] {
         assert!(
@@ -280,19 +262,15 @@ fn a_batch_with_bad_inputs_finishes_and_reports_them() {
 /// per-file error, and the batch finishes.
 #[test]
 fn every_real_raster_gives_leads_or_a_clear_error() {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real/raster");
-    if !shared.is_dir() {
-        eprintln!(
-            "skipped: {} not found (the real rasters live beside the repository in ../shared)",
-            shared.display()
-        );
+    let Some(shared) = shared_data() else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
+    };
+    let shared = shared.join("raster");
+    let dir = tempdir();
     let out = dir.path().join("out");
     let output = scan(&[&shared], &out, &[]);
     assert!(matches!(output.status.code(), Some(0 | 1)), "{output:?}");
-    let record = run_record(&out);
+    let record = read_json(&out.join("run.json"));
     let inputs = record["inputs"].as_array().unwrap();
     assert!(inputs.len() >= 15, "only {} rasters found", inputs.len());
     for input in inputs {
