@@ -34,6 +34,17 @@ mod resolve;
 #[cfg(test)]
 mod test_fixtures;
 
+/// jemalloc serves every allocation of a process that links this crate, libtorch's included
+/// (its `malloc` replaces the C library's), and keeps the pages it frees for reuse
+/// (`JEMALLOC_SYS_WITH_MALLOC_CONF` in `.cargo/config.toml`). libtorch frees and reallocates
+/// the same large activation buffers on every forward pass; with glibc's allocator (or
+/// jemalloc's default decay) each pass page-faulted them in again, and `cargo bench --bench
+/// model` measured the satellite model at batch 4 at 2.0-2.2 core MP/s instead of 5.5. The
+/// price is memory that is kept once used: set `MALLOC_CONF=dirty_decay_ms:10000,muzzy_decay_ms:0`
+/// to trade the speed back for it.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 pub use batch::Batch;
 pub use card::{ClassSpec, ModelCard};
 pub use check::{GSD_TOLERANCE, Mismatch};
