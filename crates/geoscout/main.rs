@@ -39,8 +39,18 @@ enum Command {
     Diff(cmd::diff::Args),
 }
 
+/// GDAL's block cache in MB unless `GDAL_CACHEMAX` is set. GDAL's default, 5 % of the
+/// machine's memory, is kept full by a scan of a large raster with blocks it never reads again:
+/// `cargo bench --bench scan` measured a peak of 8.0 GB on 20000 x 20000 px with it and 2.2 GB
+/// with this, which still holds the blocks that neighbouring tiles' halos share.
+const GDAL_BLOCK_CACHE_MB: &str = "64";
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if std::env::var_os("GDAL_CACHEMAX").is_none() {
+        // Only fails for a key GDAL rejects, which this one is not.
+        let _ = gdal::config::set_config_option("GDAL_CACHEMAX", GDAL_BLOCK_CACHE_MB);
+    }
     let result = match cli.command {
         Command::Info(args) => cmd::info::run(args),
         Command::Tiles(args) => cmd::tiles::run(args),
