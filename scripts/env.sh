@@ -20,3 +20,15 @@ release_geoscout() {
   (cd "$repo" && cargo build --release --locked --quiet --bin geoscout)
   geoscout="${CARGO_TARGET_DIR:-$repo/target}/release/geoscout"
 }
+
+# First seed of the held-out synthetic scenes: training and validation use 1000-2999, never these.
+HELD_OUT_FIRST_SEED=9000
+
+# held_out_scenes PROFILE WORK N [SIZE]: empties WORK and writes N held-out scenes of PROFILE
+# (SIZE px, default 1024) into WORK/scenes with `$geoscout synth`, after release_geoscout.
+held_out_scenes() {
+  rm -rf "$2"
+  mkdir -p "$2"
+  "$geoscout" synth --profile "$1" --out "$2/scenes" --scenes "$3" --size "${4:-1024}" \
+    --seed "$HELD_OUT_FIRST_SEED" --quiet
+}

@@ -32,16 +32,15 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ ${#models[@]} -gt 0 ] || models=(satellite uav)
-first_seed=9000
+first_seed=$HELD_OUT_FIRST_SEED
 
 release_geoscout
 
 for model in "${models[@]}"; do
   card="$repo/models/$model/card.json"
   work="$GEOSCOUT_CACHE/quality/$model"
-  rm -rf "$work"
-  mkdir -p "$work/scenes" "$work/probs"
-  "$geoscout" synth --profile "$model" --out "$work/scenes" --scenes "$scenes" --seed "$first_seed" --quiet
+  held_out_scenes "$model" "$work" "$scenes"
+  mkdir -p "$work/probs"
   for scene in "$work"/scenes/*.tif; do
     "$geoscout" predict "$scene" --out "$work/probs/$(basename "$scene")" --model "$card" --quiet
   done

@@ -28,16 +28,13 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ ${#profiles[@]} -gt 0 ] || profiles=(satellite uav)
-first_seed=9000
+first_seed=$HELD_OUT_FIRST_SEED
 
 release_geoscout
 
 for profile in "${profiles[@]}"; do
   work="$GEOSCOUT_CACHE/scan-quality/$profile"
-  rm -rf "$work"
-  mkdir -p "$work"
-  "$geoscout" synth --profile "$profile" --out "$work/scenes" --scenes "$scenes" --size "$size" \
-    --seed "$first_seed" --quiet
+  held_out_scenes "$profile" "$work" "$scenes" "$size"
   "$geoscout" scan "$work/scenes" --out "$work/leads" --model "$profile" --quiet
   echo "== $profile: $scenes held-out scenes of $size px, seeds $first_seed-$((first_seed + scenes - 1))"
   "$geoscout" eval --truth "$work/scenes" --leads "$work/leads"

@@ -55,7 +55,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--max-train-chips", type=int,
                         help="train on a seeded sample of this many chips (quick trial runs)")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--tile-size", type=int, default=512, help="default tile core size in the card")
+    parser.add_argument("--tile-size", type=int, default=1024, help="default tile core size in the card")
     parser.add_argument("--halo", type=int, help="halo in pixels [default: measured on validation chips]")
     parser.add_argument("--max-minutes", type=float, default=55.0,
                         help="stop training after this long (the card records it)")
