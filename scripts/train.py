@@ -61,6 +61,9 @@ def parse_args() -> argparse.Namespace:
                         help="stop training after this long (the card records it)")
     parser.add_argument("--data", default="", help="how the scenes were made (recorded in the card)")
     parser.add_argument("--synthetic", action="store_true", help="the scenes are synthetic (geoscout synth)")
+    parser.add_argument("--init", type=Path,
+                        help="start from the weights of an earlier run (its OUT/checkpoint.pt) "
+                             "instead of from scratch; the profile and classes must agree")
     return parser.parse_args()
 
 
@@ -140,6 +143,24 @@ def save_module(module, path: Path) -> None:
     os.replace(partial, path)
 
 
+def save_checkpoint(model: net.SegNet, mean, std, profile: str, names: list, outputs: list, path: Path) -> None:
+    """The trainable weights beside the frozen model.pt, so that a later run can go on from them
+    (--init): frozen TorchScript folds the batch norms into the convolutions and cannot train."""
+    partial = path.with_suffix(".pt.partial")
+    torch.save({"state_dict": model.state_dict(), "mean": mean, "std": std, "profile": profile,
+                "classes": names, "outputs": outputs}, partial)
+    os.replace(partial, path)
+
+
+def load_checkpoint(path: Path, profile: str, names: list, outputs: list) -> dict:
+    """A checkpoint written by save_checkpoint, checked against this run's profile and classes."""
+    checkpoint = torch.load(path, weights_only=True)
+    if (checkpoint["profile"], checkpoint["classes"], checkpoint["outputs"]) != (profile, names, outputs):
+        raise SystemExit(f"{path}: trained for profile {checkpoint['profile']} with classes "
+                         f"{checkpoint['classes']}; this run is {profile} with {names}")
+    return checkpoint
+
+
 def main() -> int:
     args = parse_args()
     out = args.out or REPO / "models" / args.name
@@ -163,13 +184,19 @@ def main() -> int:
     print(f"chips: {len(train_split)} train ({len(train_split.scenes())} scenes), "
           f"{len(val_split)} val ({len(val_split.scenes())} scenes)", flush=True)
 
-    mean, std = band_statistics(train_split.images)
     model = net.SegNet(len(manifest["bands"]), outputs)
+    if args.init:
+        start = load_checkpoint(args.init, args.profile, names, outputs)
+        model.load_state_dict(start["state_dict"])
+        mean, std = start["mean"], start["std"]
+    else:
+        mean, std = band_statistics(train_split.images)
     fitted = train(model, train_split, names, outputs, mean, std, args)
 
     out.mkdir(parents=True, exist_ok=True)
     weights = out / "model.pt"
     model.to(memory_format=torch.contiguous_format)
+    save_checkpoint(model, mean, std, args.profile, names, outputs, out / "checkpoint.pt")
     save_module(net.export(model.eval(), mean, std), weights)
     deployed = torch.jit.load(str(weights))
 
@@ -209,6 +236,7 @@ def main() -> int:
         **fitted,
         "validation": tuned,
         "halo_measured": {"core_px": HALO_CORE, "tolerance": HALO_TOLERANCE, **halo},
+        "init": str(args.init) if args.init else None,
         "command": " ".join(["scripts/train.py"] + sys.argv[1:]),
     }
     document = card.build(
