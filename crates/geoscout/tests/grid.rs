@@ -451,14 +451,22 @@ fn assignment_agrees_with_spatialite_on_a_generated_grid_in_three_crs() {
     );
 }
 
+/// Datong's district boundaries from the shared data and the grid `grid build` makes of them
+/// at `cell_size_m` in `dir`, with its stdout; `None` (said on stderr) without the shared data.
+fn datong_grid(dir: &Path, cell_size_m: u32) -> Option<(PathBuf, PathBuf, String)> {
+    let districts = shared_data()?.join(DATONG_DISTRICTS);
+    require_spatialite();
+    let grid = dir.join(format!("datong-{cell_size_m}m.gpkg"));
+    let stdout = grid_build(&districts, cell_size_m, &grid);
+    Some((districts, grid, stdout))
+}
+
 #[test]
 fn assignment_agrees_with_spatialite_on_the_datong_grid() {
-    let Some(shared) = shared_data() else { return };
-    require_spatialite();
     let dir = tempdir();
-    let districts = shared.join(DATONG_DISTRICTS);
-    let grid = dir.path().join("datong-1km.gpkg");
-    let stdout = grid_build(&districts, 1000, &grid);
+    let Some((_, grid, stdout)) = datong_grid(dir.path(), 1000) else {
+        return;
+    };
     assert!(stdout.contains("in 10 counties (EPSG:4547)"), "{stdout}");
     let (wgs84, _) = reprojected_grids(dir.path(), &grid);
     let corners = vertices(&wgs84);
@@ -474,12 +482,10 @@ fn assignment_agrees_with_spatialite_on_the_datong_grid() {
 
 #[test]
 fn the_datong_grid_at_500_m_has_over_50000_cells_covering_each_district() {
-    let Some(shared) = shared_data() else { return };
-    require_spatialite();
     let dir = tempdir();
-    let districts = shared.join(DATONG_DISTRICTS);
-    let grid = dir.path().join("datong-500m.gpkg");
-    grid_build(&districts, 500, &grid);
+    let Some((districts, grid, _)) = datong_grid(dir.path(), 500) else {
+        return;
+    };
     let db = dir.path().join("check.sqlite");
     spatialite_db(&db, 4547, &[(&districts, "districts", "PROMOTE_TO_MULTI")]);
     let districts = sql(
