@@ -137,19 +137,20 @@ def describe(losses: np.ndarray, names: list) -> str:
     return f"{losses.sum():.4f} ({parts})"
 
 
-def save_module(module, path: Path) -> None:
-    partial = path.with_suffix(".pt.partial")
-    module.save(str(partial))
+def write_atomically(path: Path, write) -> None:
+    """Calls write(partial) on a sibling file, then renames it to path: a run that stops early
+    never leaves a half-written model, checkpoint or card."""
+    partial = path.with_name(path.name + ".partial")
+    write(partial)
     os.replace(partial, path)
 
 
 def save_checkpoint(model: net.SegNet, mean, std, profile: str, names: list, outputs: list, path: Path) -> None:
     """The trainable weights beside the frozen model.pt, so that a later run can go on from them
     (--init): frozen TorchScript folds the batch norms into the convolutions and cannot train."""
-    partial = path.with_suffix(".pt.partial")
-    torch.save({"state_dict": model.state_dict(), "mean": mean, "std": std, "profile": profile,
-                "classes": names, "outputs": outputs}, partial)
-    os.replace(partial, path)
+    checkpoint = {"state_dict": model.state_dict(), "mean": mean, "std": std, "profile": profile,
+                  "classes": names, "outputs": outputs}
+    write_atomically(path, lambda partial: torch.save(checkpoint, partial))
 
 
 def load_checkpoint(path: Path, profile: str, names: list, outputs: list) -> dict:
@@ -197,7 +198,8 @@ def main() -> int:
     weights = out / "model.pt"
     model.to(memory_format=torch.contiguous_format)
     save_checkpoint(model, mean, std, args.profile, names, outputs, out / "checkpoint.pt")
-    save_module(net.export(model.eval(), mean, std), weights)
+    frozen = net.export(model.eval(), mean, std)
+    write_atomically(weights, lambda partial: frozen.save(str(partial)))
     deployed = torch.jit.load(str(weights))
 
     predictions = tuning.predict_bytes(deployed, val_split.images)
@@ -252,9 +254,8 @@ def main() -> int:
     problems = card.validate(document, out)
     if problems:
         raise SystemExit("the card does not validate:\n  " + "\n  ".join(problems))
-    partial = out / "card.json.partial"
-    partial.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    os.replace(partial, out / "card.json")
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    write_atomically(out / "card.json", lambda partial: partial.write_text(text))
     print(f"wrote {weights} ({weights.stat().st_size / 1e6:.1f} MB) and {out / 'card.json'} "
           f"in {fitted['minutes']} min of training", flush=True)
     return 0
