@@ -2,9 +2,10 @@
 # Object-level threshold sweep for a model: scans validation scenes (never the held-out ones) at
 # each threshold in turn, scores the leads with `geoscout eval`, and prints per-class precision,
 # recall and F1 per threshold, then the best threshold per class. Classes are scored
-# independently, so one scan per threshold serves all three.
+# independently, so one scan per threshold serves all three. --peak-threshold CLASS=X (repeatable)
+# is passed on to every scan, to sweep the outline threshold under a fixed peak threshold.
 #
-#   scripts/tune-thresholds.sh MODEL SCENES_DIR [THRESHOLD...]
+#   scripts/tune-thresholds.sh [--peak-threshold CLASS=X]... MODEL SCENES_DIR [THRESHOLD...]
 #
 # SCENES_DIR holds NAME.tif and NAME.truth.geojson (for the shipped models: the validation seeds
 # named in the card's geoscout:training). Default thresholds: 0.1 to 0.9 in steps of 0.1.
@@ -14,8 +15,13 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/env.sh
 source "$repo/scripts/env.sh"
 
+peaks=()
+while [ "${1:-}" = --peak-threshold ]; do
+  peaks+=(--peak-threshold "$2")
+  shift 2
+done
 if [ $# -lt 2 ]; then
-  sed -n '2,11p' "$0"
+  sed -n '2,12p' "$0"
   exit 2
 fi
 model=$1
@@ -29,7 +35,7 @@ work="$GEOSCOUT_CACHE/tune/$model"
 rm -rf "$work"
 mkdir -p "$work"
 for t in "${thresholds[@]}"; do
-  "$geoscout" scan "$scenes" --out "$work/$t" --model "$model" --quiet \
+  "$geoscout" scan "$scenes" --out "$work/$t" --model "$model" --quiet "${peaks[@]}" \
     --threshold "coal_gangue_pile=$t" --threshold "discharge_outlet=$t" --threshold "dust_source=$t"
   "$geoscout" eval --truth "$scenes" --leads "$work/$t" --json > "$work/$t.json"
 done

@@ -48,6 +48,11 @@ pub struct Args {
     /// --threshold dust_source=0.6.
     #[arg(long, value_name = "CLASS=X", value_parser = parse_threshold)]
     pub threshold: Vec<(Class, f32)>,
+    /// Keep only leads whose highest probability reaches X, replacing the card's (repeatable),
+    /// e.g. --peak-threshold coal_gangue_pile=0.9: outlines follow --threshold, confidence the
+    /// peak.
+    #[arg(long, value_name = "CLASS=X", value_parser = parse_threshold)]
+    pub peak_threshold: Vec<(Class, f32)>,
     /// Smallest polygon lead kept, in square metres [default: the card's, per class].
     #[arg(long, value_name = "M2")]
     pub min_area: Option<f64>,
@@ -93,6 +98,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         threads,
         tile_size: args.tile_size,
         thresholds: args.threshold.into_iter().collect::<BTreeMap<_, _>>(),
+        peak_thresholds: args.peak_threshold.into_iter().collect::<BTreeMap<_, _>>(),
         min_area_m2: args.min_area,
         quiet: args.quiet,
         command_line: std::env::args().collect(),

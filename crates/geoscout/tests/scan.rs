@@ -176,6 +176,63 @@ fn seams_tile_sizes_and_threads_do_not_change_the_leads() {
     }
 }
 
+/// `--peak-threshold` only removes leads: those kept are the same leads with the same outlines,
+/// every lead whose mean score reaches the peak threshold is kept (its peak is at least its
+/// mean), other classes are untouched, and the run record states the thresholds applied.
+#[test]
+fn peak_threshold_only_drops_leads_whose_peak_is_lower() {
+    let dir = tempdir();
+    let scenes = held_out_scene(dir.path(), "satellite", 768, 9103);
+    let outline = [
+        "--threshold",
+        "discharge_outlet=0.2",
+        "--threshold",
+        "dust_source=0.3",
+    ];
+    let (all, peaked) = (dir.path().join("all"), dir.path().join("peaked"));
+    // The card's own peak thresholds are set to the outline thresholds, which keeps everything.
+    let no_peak = [
+        "--peak-threshold",
+        "discharge_outlet=0.2",
+        "--peak-threshold",
+        "dust_source=0.3",
+    ];
+    scan_ok(&[&scenes], &all, &[&outline[..], &no_peak[..]].concat());
+    let peak = [
+        "--peak-threshold",
+        "discharge_outlet=0.4",
+        "--peak-threshold",
+        "dust_source=0.9",
+    ];
+    scan_ok(&[&scenes], &peaked, &[&outline[..], &peak[..]].concat());
+
+    let all = by_id(read_geojson(&all.join("leads.geojson")).unwrap());
+    let kept = by_id(read_geojson(&peaked.join("leads.geojson")).unwrap());
+    assert!(!all.is_empty());
+    for (id, lead) in &kept {
+        let before = all.get(id).unwrap_or_else(|| panic!("{id} is new"));
+        assert_eq!(lead.geometry, before.geometry, "{id} changed its outline");
+    }
+    for (id, lead) in &all {
+        let peak = match lead.class.name() {
+            "discharge_outlet" => 0.4,
+            "dust_source" => 0.9,
+            _ => 0.0,
+        };
+        if lead.score >= peak {
+            assert!(
+                kept.contains_key(id),
+                "{id} (score {}) was dropped",
+                lead.score
+            );
+        }
+    }
+    let record = read_json(&peaked.join("run.json"));
+    let applied = &record["models"]["satellite"]["peak_thresholds"];
+    assert_eq!(applied["discharge_outlet"], 0.4);
+    assert_eq!(applied["dust_source"], 0.9);
+}
+
 /// A batch with unreadable, corrupt, wrong-band and ungeoreferenced inputs finishes the good
 /// ones, reports each bad one with its reason, and exits non-zero.
 #[test]

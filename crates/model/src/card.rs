@@ -66,6 +66,10 @@ pub struct ClassSpec {
     pub output: GeometryKind,
     /// The probability above which a pixel counts as the class.
     pub threshold: f32,
+    /// An object is reported only when its highest probability reaches this (hysteresis: the
+    /// outline follows `threshold`, confidence comes from the peak). `None` keeps every object.
+    #[serde(default)]
+    pub peak_threshold: Option<f32>,
     /// Smallest object worth reporting, for polygon classes.
     #[serde(default)]
     pub min_area_m2: Option<f64>,
@@ -136,11 +140,13 @@ impl ModelCard {
                     spec.class, spec.channel
                 ));
             }
-            if !(0.0..=1.0).contains(&spec.threshold) {
-                return Err(format!(
-                    "threshold {} of {} is outside 0..1",
-                    spec.threshold, spec.class
-                ));
+            for (name, value) in [
+                ("threshold", Some(spec.threshold)),
+                ("peak_threshold", spec.peak_threshold),
+            ] {
+                if let Some(value) = value.filter(|v| !(0.0..=1.0).contains(v)) {
+                    return Err(format!("{name} {value} of {} is outside 0..1", spec.class));
+                }
             }
         }
         if self.size_multiple == 0 {
@@ -322,6 +328,25 @@ mod tests {
         let err = ModelCard::from_path(&path).unwrap_err().to_string();
         assert!(err.contains("channel order"), "{err}");
         assert!(err.contains("card.json"), "{err}");
+    }
+
+    #[test]
+    fn reads_and_checks_a_peak_threshold() {
+        let (_dir, path) = edited_card("tiny-satellite", |card| {
+            card["properties"]["geoscout:classes"][0]["peak_threshold"] = 0.75.into();
+        });
+        let card = ModelCard::from_path(&path).unwrap();
+        assert_eq!(card.classes[0].peak_threshold, Some(0.75));
+        assert_eq!(card.classes[1].peak_threshold, None);
+
+        let (_dir, path) = edited_card("tiny-satellite", |card| {
+            card["properties"]["geoscout:classes"][2]["peak_threshold"] = 1.5.into();
+        });
+        let err = ModelCard::from_path(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("peak_threshold 1.5 of dust_source is outside 0..1"),
+            "{err}"
+        );
     }
 
     #[test]

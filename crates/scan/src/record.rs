@@ -50,6 +50,8 @@ pub struct Parameters {
     pub tile_size: Option<usize>,
     /// Thresholds given on the command line, by class (the cards' apply to the others).
     pub thresholds: BTreeMap<String, f32>,
+    /// Peak thresholds given on the command line, by class.
+    pub peak_thresholds: BTreeMap<String, f32>,
     /// `--min-area`, when given (otherwise each model's card decides).
     pub min_area_m2: Option<f64>,
     /// EPSG code of the GeoPackage's CRS.
@@ -71,6 +73,8 @@ pub struct ModelRecord {
     pub halo: usize,
     /// The thresholds applied, by class.
     pub thresholds: BTreeMap<String, f32>,
+    /// The peak thresholds applied, by class (classes without one keep every object).
+    pub peak_thresholds: BTreeMap<String, f32>,
     /// The smallest polygon area kept, by class, in square metres.
     pub min_area_m2: BTreeMap<String, f64>,
 }

@@ -41,6 +41,9 @@ pub struct ScanOptions {
     pub tile_size: Option<usize>,
     /// Thresholds that replace the model card's, by class.
     pub thresholds: BTreeMap<Class, f32>,
+    /// Peak thresholds that replace the model card's, by class: an object is kept only when
+    /// its highest probability reaches its class's.
+    pub peak_thresholds: BTreeMap<Class, f32>,
     /// Smallest polygon lead kept, in square metres; `None` takes the model card's per class.
     pub min_area_m2: Option<f64>,
     /// Whether to hide progress bars.
@@ -85,11 +88,8 @@ pub fn scan(inputs: &[PathBuf], out: &Path, options: &ScanOptions) -> Result<Sca
             batch: options.batch,
             threads: options.threads,
             tile_size: options.tile_size,
-            thresholds: options
-                .thresholds
-                .iter()
-                .map(|(c, t)| (c.name().to_string(), *t))
-                .collect(),
+            thresholds: by_name(&options.thresholds),
+            peak_thresholds: by_name(&options.peak_thresholds),
             min_area_m2: options.min_area_m2,
             gpkg_epsg: None,
         },
@@ -222,10 +222,16 @@ fn scan_one(
     let enriching = Instant::now();
     let gsd = info.gsd_m;
     let min_pixels = models.min_area_pixels(card, gsd);
+    let peak_thresholds = models.peak_thresholds(card);
     let objects: Vec<&Object> = output
         .objects
         .iter()
         .filter(|o| o.pixels >= min_pixels.get(&o.class).copied().unwrap_or(1))
+        .filter(|o| {
+            peak_thresholds
+                .get(&o.class)
+                .is_none_or(|&peak| o.max_score >= f64::from(peak))
+        })
         .collect();
     let provenance = Provenance {
         source: name,
@@ -364,6 +370,17 @@ impl<'a> Models<'a> {
             })
     }
 
+    /// The peak threshold per class, where the command line or the card sets one.
+    fn peak_thresholds(&self, card: &ModelCard) -> BTreeMap<Class, f32> {
+        card.classes
+            .iter()
+            .filter_map(|c| {
+                let given = self.options.peak_thresholds.get(&c.class).copied();
+                Some((c.class, given.or(c.peak_threshold)?))
+            })
+            .collect()
+    }
+
     fn min_area_m2(&self, card: &ModelCard) -> BTreeMap<Class, f64> {
         card.classes
             .iter()
@@ -393,6 +410,7 @@ impl<'a> Models<'a> {
                 .iter()
                 .map(|c| (c.class.name().to_string(), self.threshold(card, c.class)))
                 .collect(),
+            peak_thresholds: by_name(&self.peak_thresholds(card)),
             min_area_m2: self
                 .min_area_m2(card)
                 .into_iter()
@@ -400,6 +418,14 @@ impl<'a> Models<'a> {
                 .collect(),
         }
     }
+}
+
+/// A per-class map keyed by class name, for the run record.
+fn by_name<T: Copy>(values: &BTreeMap<Class, T>) -> BTreeMap<String, T> {
+    values
+        .iter()
+        .map(|(class, value)| (class.name().to_string(), *value))
+        .collect()
 }
 
 /// The error on one line, starting with the input's path (errors mostly name it themselves).
