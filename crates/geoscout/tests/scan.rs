@@ -183,28 +183,28 @@ fn seams_tile_sizes_and_threads_do_not_change_the_leads() {
 fn peak_threshold_only_drops_leads_whose_peak_is_lower() {
     let dir = tempdir();
     let scenes = held_out_scene(dir.path(), "satellite", 768, 9103);
-    let outline = [
-        "--threshold",
-        "discharge_outlet=0.2",
-        "--threshold",
-        "dust_source=0.3",
-    ];
+    // Outlines at discharge_outlet 0.2 and dust_source 0.3 in both runs; the peaks differ.
+    let scan_with_peaks = |out: &Path, outlet: &str, dust: &str| {
+        let (outlet, dust) = (
+            format!("discharge_outlet={outlet}"),
+            format!("dust_source={dust}"),
+        );
+        let args = [
+            "--threshold",
+            "discharge_outlet=0.2",
+            "--threshold",
+            "dust_source=0.3",
+            "--peak-threshold",
+            &outlet,
+            "--peak-threshold",
+            &dust,
+        ];
+        scan_ok(&[&scenes], out, &args);
+    };
     let (all, peaked) = (dir.path().join("all"), dir.path().join("peaked"));
-    // The card's own peak thresholds are set to the outline thresholds, which keeps everything.
-    let no_peak = [
-        "--peak-threshold",
-        "discharge_outlet=0.2",
-        "--peak-threshold",
-        "dust_source=0.3",
-    ];
-    scan_ok(&[&scenes], &all, &[&outline[..], &no_peak[..]].concat());
-    let peak = [
-        "--peak-threshold",
-        "discharge_outlet=0.4",
-        "--peak-threshold",
-        "dust_source=0.9",
-    ];
-    scan_ok(&[&scenes], &peaked, &[&outline[..], &peak[..]].concat());
+    // Peaks equal to the outline thresholds replace the card's own and keep everything.
+    scan_with_peaks(&all, "0.2", "0.3");
+    scan_with_peaks(&peaked, "0.4", "0.9");
 
     let all = by_id(read_geojson(&all.join("leads.geojson")).unwrap());
     let kept = by_id(read_geojson(&peaked.join("leads.geojson")).unwrap());

@@ -411,11 +411,7 @@ impl<'a> Models<'a> {
                 .map(|c| (c.class.name().to_string(), self.threshold(card, c.class)))
                 .collect(),
             peak_thresholds: by_name(&self.peak_thresholds(card)),
-            min_area_m2: self
-                .min_area_m2(card)
-                .into_iter()
-                .map(|(c, a)| (c.name().to_string(), a))
-                .collect(),
+            min_area_m2: by_name(&self.min_area_m2(card)),
         }
     }
 }
