@@ -162,6 +162,17 @@ def load_checkpoint(path: Path, profile: str, names: list, outputs: list) -> dic
     return checkpoint
 
 
+def load_weights(model: net.SegNet, state: dict, path: Path) -> None:
+    """Loads a checkpoint's weights. A checkpoint from before the context block lacks only that
+    block's weights, which then keep their identity start (net.Context)."""
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    foreign = unexpected + [k for k in missing if not k.startswith("context.")]
+    if foreign:
+        raise SystemExit(f"{path}: weights do not fit this network: {', '.join(foreign)}")
+    if missing:
+        print(f"{path}: no context block; it starts as the identity", flush=True)
+
+
 def main() -> int:
     args = parse_args()
     out = args.out or REPO / "models" / args.name
@@ -188,7 +199,7 @@ def main() -> int:
     model = net.SegNet(len(manifest["bands"]), outputs)
     if args.init:
         start = load_checkpoint(args.init, args.profile, names, outputs)
-        model.load_state_dict(start["state_dict"])
+        load_weights(model, start["state_dict"], args.init)
         mean, std = start["mean"], start["std"]
     else:
         mean, std = band_statistics(train_split.images)

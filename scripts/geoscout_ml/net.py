@@ -11,15 +11,20 @@ WIDTHS = (16, 32, 64, 128)
 SIZE_MULTIPLE = 16
 MASK_PRIOR_LOGIT = -2.19  # logit of 0.1
 POINT_PRIOR_LOGIT = -4.6  # logit of 0.01
+# Dilation rates of the context block's 3x3 convolutions at 1/16 resolution.
+CONTEXT_DILATIONS = (2, 4)
 ARCHITECTURE = (
-    "U-Net, stride-2 stem, widths 16-32-64-128 (1/2 to 1/16 resolution), 1x1+3x3 decoder "
-    "blocks, logits at 1/2 resolution upsampled bilinearly, sigmoid"
+    "U-Net, stride-2 stem, widths 16-32-64-128 (1/2 to 1/16 resolution), residual context block "
+    "at 1/16 (1x1 to 64, 3x3 dilated 2 and 4, 1x1 back), 1x1+3x3 decoder blocks, logits at 1/2 "
+    "resolution upsampled bilinearly, sigmoid"
 )
 
 
-def conv_bn_relu(inputs: int, outputs: int, kernel: int = 3, stride: int = 1) -> nn.Sequential:
+def conv_bn_relu(inputs: int, outputs: int, kernel: int = 3, stride: int = 1,
+                 dilation: int = 1) -> nn.Sequential:
     return nn.Sequential(
-        nn.Conv2d(inputs, outputs, kernel, stride=stride, padding=kernel // 2, bias=False),
+        nn.Conv2d(inputs, outputs, kernel, stride=stride, padding=dilation * (kernel // 2),
+                  dilation=dilation, bias=False),
         nn.BatchNorm2d(outputs),
         nn.ReLU(inplace=True),
     )
@@ -41,6 +46,29 @@ class Decoder(nn.Module):
         return self.mix(self.reduce(torch.cat([upsample(x), skip], 1)))
 
 
+class Context(nn.Module):
+    """Widens the field of view at the coarsest level: a bottleneck of dilated 3x3 convolutions
+    added to its input, for objects wider than the plain U-Net sees (large piles, long plumes
+    leaving an outlet). The last batch norm starts at zero, so the block starts as the identity and a
+    network from a checkpoint without it (train.py --init) starts unchanged. It has no global
+    pooling: the field of view stays finite, so tiles with a halo still give seam-free output."""
+
+    def __init__(self, width: int):
+        super().__init__()
+        inner = width // 2
+        self.branch = nn.Sequential(
+            conv_bn_relu(width, inner, kernel=1),
+            *(conv_bn_relu(inner, inner, dilation=d) for d in CONTEXT_DILATIONS),
+            nn.Conv2d(inner, width, 1, bias=False),
+            nn.BatchNorm2d(width),
+        )
+        with torch.no_grad():
+            self.branch[-1].weight.zero_()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.relu(x + self.branch(x))
+
+
 class SegNet(nn.Module):
     """Per-class logits at input resolution for a [N, bands, H, W] input (H, W multiples of 16);
     `outputs[k]` is "polygon" or "point" for class k."""
@@ -54,6 +82,7 @@ class SegNet(nn.Module):
         self.enc2 = nn.Sequential(conv_bn_relu(w1, w2), conv_bn_relu(w2, w2))
         self.enc3 = nn.Sequential(conv_bn_relu(w2, w3), conv_bn_relu(w3, w3))
         self.enc4 = nn.Sequential(conv_bn_relu(w3, w4), conv_bn_relu(w4, w4))
+        self.context = Context(w4)
         self.dec3 = Decoder(w4 + w3, w3)
         self.dec2 = Decoder(w3 + w2, w2)
         self.dec1 = Decoder(w2 + w1, w1)
@@ -68,7 +97,7 @@ class SegNet(nn.Module):
         x1 = self.enc1(self.stem(x))
         x2 = self.enc2(F.max_pool2d(x1, 2))
         x3 = self.enc3(F.max_pool2d(x2, 2))
-        x4 = self.enc4(F.max_pool2d(x3, 2))
+        x4 = self.context(self.enc4(F.max_pool2d(x3, 2)))
         y = self.dec1(self.dec2(self.dec3(x4, x3), x2), x1)
         return upsample(self.head(y))
 
