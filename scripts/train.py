@@ -163,14 +163,14 @@ def load_checkpoint(path: Path, profile: str, names: list, outputs: list) -> dic
 
 
 def load_weights(model: net.SegNet, state: dict, path: Path) -> None:
-    """Loads a checkpoint's weights. A checkpoint from before the context block lacks only that
-    block's weights, which then keep their identity start (net.Context)."""
+    """Loads a checkpoint's weights. Only weights that start as the identity may be missing (a
+    checkpoint from before the context block); they keep that start."""
     missing, unexpected = model.load_state_dict(state, strict=False)
-    foreign = unexpected + [k for k in missing if not k.startswith("context.")]
+    foreign = unexpected + [k for k in missing if not k.startswith(net.SegNet.IDENTITY_AT_START)]
     if foreign:
         raise SystemExit(f"{path}: weights do not fit this network: {', '.join(foreign)}")
     if missing:
-        print(f"{path}: no context block; it starts as the identity", flush=True)
+        print(f"{path}: the layers it lacks ({len(missing)} tensors) start as the identity", flush=True)
 
 
 def main() -> int:

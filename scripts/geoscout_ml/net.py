@@ -49,9 +49,10 @@ class Decoder(nn.Module):
 class Context(nn.Module):
     """Widens the field of view at the coarsest level: a bottleneck of dilated 3x3 convolutions
     added to its input, for objects wider than the plain U-Net sees (large piles, long plumes
-    leaving an outlet). The last batch norm starts at zero, so the block starts as the identity and a
-    network from a checkpoint without it (train.py --init) starts unchanged. It has no global
-    pooling: the field of view stays finite, so tiles with a halo still give seam-free output."""
+    leaving an outlet). The last batch norm starts at zero, so the block starts as the identity
+    and a network from a checkpoint without it (train.py --init) starts unchanged. It has no
+    global pooling: the field of view stays finite, so tiles with a halo still give seam-free
+    output."""
 
     def __init__(self, width: int):
         super().__init__()
@@ -72,6 +73,9 @@ class Context(nn.Module):
 class SegNet(nn.Module):
     """Per-class logits at input resolution for a [N, bands, H, W] input (H, W multiples of 16);
     `outputs[k]` is "polygon" or "point" for class k."""
+
+    # Weights that start as the identity, so a checkpoint made before they existed may lack them.
+    IDENTITY_AT_START = ("context.",)
 
     def __init__(self, bands: int, outputs: list):
         super().__init__()
