@@ -2,26 +2,38 @@
 # Object-level threshold sweep for a model: scans validation scenes (never the held-out ones) at
 # each threshold in turn, scores the leads with `geoscout eval`, and prints per-class precision,
 # recall and F1 per threshold, then the best threshold per class. Classes are scored
-# independently, so one scan per threshold serves all three. --peak-threshold CLASS=X (repeatable)
-# is passed on to every scan, to sweep the outline threshold under a fixed peak threshold.
+# independently, so one scan per threshold serves all three. --peak-threshold CLASS=X and
+# --min-score CLASS=X (repeatable) are passed on to every scan, to sweep the outline threshold
+# under fixed lead filters. --sweep min-score sweeps the smallest lead score (the mean probability
+# of a lead's pixels) instead, under the card's outline thresholds.
 #
-#   scripts/tune-thresholds.sh [--peak-threshold CLASS=X]... MODEL SCENES_DIR [THRESHOLD...]
+#   scripts/tune-thresholds.sh [--sweep threshold|min-score] [--peak-threshold CLASS=X]...
+#                              [--min-score CLASS=X]... MODEL SCENES_DIR [VALUE...]
 #
 # SCENES_DIR holds NAME.tif and NAME.truth.geojson (for the shipped models: the validation seeds
-# named in the card's geoscout:training). Default thresholds: 0.1 to 0.9 in steps of 0.1.
+# named in the card's geoscout:training). Default values: 0.1 to 0.9 in steps of 0.1.
 # Work files go to $GEOSCOUT_CACHE/tune/MODEL. GEOSCOUT_BIN names a geoscout binary to use.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/env.sh
 source "$repo/scripts/env.sh"
 
-peaks=()
-while [ "${1:-}" = --peak-threshold ]; do
-  peaks+=(--peak-threshold "$2")
+sweep=threshold
+filters=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sweep)
+      sweep=$2
+      [ "$sweep" = threshold ] || [ "$sweep" = min-score ] ||
+        { echo "tune-thresholds.sh: --sweep takes threshold or min-score, not '$sweep'" >&2; exit 2; }
+      ;;
+    --peak-threshold|--min-score) filters+=("$1" "$2") ;;
+    *) break ;;
+  esac
   shift 2
 done
 if [ $# -lt 2 ]; then
-  sed -n '2,12p' "$0"
+  sed -n '2,15p' "$0"
   exit 2
 fi
 model=$1
@@ -35,19 +47,19 @@ work="$GEOSCOUT_CACHE/tune/$model"
 rm -rf "$work"
 mkdir -p "$work"
 for t in "${thresholds[@]}"; do
-  "$geoscout" scan "$scenes" --out "$work/$t" --model "$model" --quiet "${peaks[@]}" \
-    --threshold "coal_gangue_pile=$t" --threshold "discharge_outlet=$t" --threshold "dust_source=$t"
+  "$geoscout" scan "$scenes" --out "$work/$t" --model "$model" --quiet "${filters[@]}" \
+    "--$sweep" "coal_gangue_pile=$t" "--$sweep" "discharge_outlet=$t" "--$sweep" "dust_source=$t"
   "$geoscout" eval --truth "$scenes" --leads "$work/$t" --json > "$work/$t.json"
 done
 
-python3 - "$work" "${thresholds[@]}" <<'EOF'
+python3 - "$work" "$sweep" "${thresholds[@]}" <<'EOF'
 import json
 import sys
 
-work, thresholds = sys.argv[1], sys.argv[2:]
+work, thresholds = sys.argv[1], sys.argv[3:]
 scores = {t: json.load(open(f"{work}/{t}.json"))["classes"] for t in thresholds}
 classes = list(scores[thresholds[0]])
-print(f"{'threshold':>9}  " + "  ".join(f"{c:>30}" for c in classes))
+print(f"{sys.argv[2]:>9}  " + "  ".join(f"{c:>30}" for c in classes))
 print(f"{'':>9}  " + "  ".join(f"{'P':>8} {'R':>6} {'F1':>6} {'TP/FP':>7}" for _ in classes))
 for t in thresholds:
     cells = []

@@ -132,8 +132,9 @@ def validate(card: dict, folder: Path) -> list:
     for k, entry in enumerate(properties.get("geoscout:classes", [])):
         if entry.get("channel") != k or not 0.0 <= entry.get("threshold", -1) <= 1.0:
             problems.append(f"geoscout:classes[{k}] needs channel {k} and a threshold in 0..1")
-        if not 0.0 <= entry.get("peak_threshold", 0.0) <= 1.0:
-            problems.append(f"geoscout:classes[{k}] has a peak_threshold outside 0..1")
+        for name in ("peak_threshold", "min_score"):
+            if not 0.0 <= entry.get(name, 0.0) <= 1.0:
+                problems.append(f"geoscout:classes[{k}] has a {name} outside 0..1")
     if properties.get("geoscout:halo", 1) % properties.get("geoscout:size_multiple", 1):
         problems.append("geoscout:halo is not a multiple of geoscout:size_multiple")
     return problems

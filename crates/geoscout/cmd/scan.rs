@@ -53,6 +53,10 @@ pub struct Args {
     /// peak.
     #[arg(long, value_name = "CLASS=X", value_parser = parse_threshold)]
     pub peak_threshold: Vec<(Class, f32)>,
+    /// Keep only leads whose score (the mean probability of their pixels) reaches X, replacing
+    /// the card's (repeatable), e.g. --min-score coal_gangue_pile=0.92.
+    #[arg(long, value_name = "CLASS=X", value_parser = parse_threshold)]
+    pub min_score: Vec<(Class, f32)>,
     /// Smallest polygon lead kept, in square metres [default: the card's, per class].
     #[arg(long, value_name = "M2")]
     pub min_area: Option<f64>,
@@ -99,6 +103,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         tile_size: args.tile_size,
         thresholds: args.threshold.into_iter().collect::<BTreeMap<_, _>>(),
         peak_thresholds: args.peak_threshold.into_iter().collect::<BTreeMap<_, _>>(),
+        min_scores: args.min_score.into_iter().collect::<BTreeMap<_, _>>(),
         min_area_m2: args.min_area,
         quiet: args.quiet,
         command_line: std::env::args().collect(),

@@ -7,6 +7,7 @@ use std::process::Output;
 
 use geo::{Area, BooleanOps, Geometry, MultiPolygon, Winding};
 use geoscout_leads::{Lead, read_geojson};
+use serde_json::Value;
 
 use crate::util::{
     gdal_tool, geoscout, ogrinfo_summary, path_str, read_json, shared_data, synth, tempdir,
@@ -176,15 +177,20 @@ fn seams_tile_sizes_and_threads_do_not_change_the_leads() {
     }
 }
 
-/// `--peak-threshold` only removes leads: those kept are the same leads with the same outlines,
-/// every lead whose mean score reaches the peak threshold is kept (its peak is at least its
-/// mean), other classes are untouched, and the run record states the thresholds applied.
-#[test]
-fn peak_threshold_only_drops_leads_whose_peak_is_lower() {
+/// Leads by id of two scans of one scene that differ only in a lead filter (`--peak-threshold`
+/// or `--min-score`) for discharge outlets and dust sources, with outlines fixed at
+/// discharge_outlet 0.2 and dust_source 0.3, and the second scan's run record. Filter values
+/// equal to those thresholds replace the card's own and keep everything.
+struct FilterRuns {
+    all: BTreeMap<String, Lead>,
+    kept: BTreeMap<String, Lead>,
+    record: Value,
+}
+
+fn scan_with_filter(flag: &str, outlet: f64, dust: f64) -> FilterRuns {
     let dir = tempdir();
     let scenes = held_out_scene(dir.path(), "satellite", 768, 9103);
-    // Outlines at discharge_outlet 0.2 and dust_source 0.3 in both runs; the peaks differ.
-    let scan_with_peaks = |out: &Path, outlet: &str, dust: &str| {
+    let scan = |out: &Path, outlet: f64, dust: f64| {
         let (outlet, dust) = (
             format!("discharge_outlet={outlet}"),
             format!("dust_source={dust}"),
@@ -194,43 +200,108 @@ fn peak_threshold_only_drops_leads_whose_peak_is_lower() {
             "discharge_outlet=0.2",
             "--threshold",
             "dust_source=0.3",
-            "--peak-threshold",
+            flag,
             &outlet,
-            "--peak-threshold",
+            flag,
             &dust,
         ];
         scan_ok(&[&scenes], out, &args);
+        by_id(read_geojson(&out.join("leads.geojson")).unwrap())
     };
-    let (all, peaked) = (dir.path().join("all"), dir.path().join("peaked"));
-    // Peaks equal to the outline thresholds replace the card's own and keep everything.
-    scan_with_peaks(&all, "0.2", "0.3");
-    scan_with_peaks(&peaked, "0.4", "0.9");
-
-    let all = by_id(read_geojson(&all.join("leads.geojson")).unwrap());
-    let kept = by_id(read_geojson(&peaked.join("leads.geojson")).unwrap());
+    let all = scan(&dir.path().join("all"), 0.2, 0.3);
+    let filtered = dir.path().join("filtered");
+    let kept = scan(&filtered, outlet, dust);
     assert!(!all.is_empty());
     for (id, lead) in &kept {
         let before = all.get(id).unwrap_or_else(|| panic!("{id} is new"));
         assert_eq!(lead.geometry, before.geometry, "{id} changed its outline");
     }
     for (id, lead) in &all {
-        let peak = match lead.class.name() {
-            "discharge_outlet" => 0.4,
-            "dust_source" => 0.9,
-            _ => 0.0,
-        };
-        if lead.score >= peak {
+        if lead.class.name() == "coal_gangue_pile" {
+            assert!(kept.contains_key(id), "{id}: another class was filtered");
+        }
+    }
+    FilterRuns {
+        all,
+        kept,
+        record: read_json(&filtered.join("run.json")),
+    }
+}
+
+/// The filter's value for a lead of `class` in [`scan_with_filter`] (0 for the classes it
+/// leaves to the card).
+fn filter_value(class: &str, outlet: f64, dust: f64) -> f64 {
+    match class {
+        "discharge_outlet" => outlet,
+        "dust_source" => dust,
+        _ => 0.0,
+    }
+}
+
+/// `--peak-threshold` only removes leads: those kept are the same leads with the same outlines,
+/// every lead whose mean score reaches the peak threshold is kept (its peak is at least its
+/// mean), other classes are untouched, and the run record states the thresholds applied.
+#[test]
+fn peak_threshold_only_drops_leads_whose_peak_is_lower() {
+    let (outlet, dust) = (0.4, 0.9);
+    let runs = scan_with_filter("--peak-threshold", outlet, dust);
+    for (id, lead) in &runs.all {
+        if lead.score >= filter_value(lead.class.name(), outlet, dust) {
             assert!(
-                kept.contains_key(id),
+                runs.kept.contains_key(id),
                 "{id} (score {}) was dropped",
                 lead.score
             );
         }
     }
-    let record = read_json(&peaked.join("run.json"));
-    let applied = &record["models"]["satellite"]["peak_thresholds"];
-    assert_eq!(applied["discharge_outlet"], 0.4);
-    assert_eq!(applied["dust_source"], 0.9);
+    let applied = &runs.record["models"]["satellite"]["peak_thresholds"];
+    assert_eq!(applied["discharge_outlet"], outlet);
+    assert_eq!(applied["dust_source"], dust);
+}
+
+/// `--min-score` keeps exactly the leads whose score reaches it, unchanged; other classes
+/// keep the card's; the run record states the scores applied, the card's included.
+#[test]
+fn min_score_keeps_the_leads_whose_score_reaches_it() {
+    let (outlet, dust) = (0.3, 0.85);
+    let runs = scan_with_filter("--min-score", outlet, dust);
+    let mut dropped = 0;
+    for (id, lead) in &runs.all {
+        let min = filter_value(lead.class.name(), outlet, dust);
+        // Scores in leads.geojson are rounded; leave their last digit out of the comparison.
+        if lead.score >= min + 1e-3 {
+            assert!(
+                runs.kept.contains_key(id),
+                "{id} (score {}) was dropped",
+                lead.score
+            );
+        } else if lead.score < min - 1e-3 {
+            assert!(
+                !runs.kept.contains_key(id),
+                "{id} (score {}) was kept",
+                lead.score
+            );
+            dropped += 1;
+        }
+    }
+    let kept = runs
+        .kept
+        .values()
+        .filter(|l| filter_value(l.class.name(), 1.0, 1.0) > 0.0);
+    assert!(
+        dropped > 0 && kept.count() > 0,
+        "the scene should test both sides"
+    );
+    let applied = &runs.record["models"]["satellite"]["min_scores"];
+    assert_eq!(applied["discharge_outlet"], outlet);
+    assert_eq!(applied["dust_source"], dust);
+    let card = read_json(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/satellite/card.json"));
+    let pile = &card["properties"]["geoscout:classes"][0];
+    assert_eq!(
+        applied["coal_gangue_pile"], pile["min_score"],
+        "the card's own"
+    );
+    assert_eq!(runs.record["parameters"]["min_scores"]["dust_source"], dust);
 }
 
 /// A batch with unreadable, corrupt, wrong-band and ungeoreferenced inputs finishes the good

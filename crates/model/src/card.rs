@@ -70,6 +70,10 @@ pub struct ClassSpec {
     /// outline follows `threshold`, confidence comes from the peak). `None` keeps every object.
     #[serde(default)]
     pub peak_threshold: Option<f32>,
+    /// An object is reported only when its score, the mean probability of its pixels, reaches
+    /// this. `None` keeps every object.
+    #[serde(default)]
+    pub min_score: Option<f32>,
     /// Smallest object worth reporting, for polygon classes.
     #[serde(default)]
     pub min_area_m2: Option<f64>,
@@ -143,6 +147,7 @@ impl ModelCard {
             for (name, value) in [
                 ("threshold", Some(spec.threshold)),
                 ("peak_threshold", spec.peak_threshold),
+                ("min_score", spec.min_score),
             ] {
                 if let Some(value) = value.filter(|v| !(0.0..=1.0).contains(v)) {
                     return Err(format!("{name} {value} of {} is outside 0..1", spec.class));
@@ -331,22 +336,28 @@ mod tests {
     }
 
     #[test]
-    fn reads_and_checks_a_peak_threshold() {
-        let (_dir, path) = edited_card("tiny-satellite", |card| {
-            card["properties"]["geoscout:classes"][0]["peak_threshold"] = 0.75.into();
-        });
-        let card = ModelCard::from_path(&path).unwrap();
-        assert_eq!(card.classes[0].peak_threshold, Some(0.75));
-        assert_eq!(card.classes[1].peak_threshold, None);
+    fn reads_and_checks_the_lead_filters() {
+        let fields: [(&str, fn(&ClassSpec) -> Option<f32>); 2] = [
+            ("peak_threshold", |spec| spec.peak_threshold),
+            ("min_score", |spec| spec.min_score),
+        ];
+        for (field, value_of) in fields {
+            let (_dir, path) = edited_card("tiny-satellite", |card| {
+                card["properties"]["geoscout:classes"][0][field] = 0.75.into();
+            });
+            let card = ModelCard::from_path(&path).unwrap();
+            assert_eq!(value_of(&card.classes[0]), Some(0.75), "{field}");
+            assert_eq!(value_of(&card.classes[1]), None, "{field}");
 
-        let (_dir, path) = edited_card("tiny-satellite", |card| {
-            card["properties"]["geoscout:classes"][2]["peak_threshold"] = 1.5.into();
-        });
-        let err = ModelCard::from_path(&path).unwrap_err().to_string();
-        assert!(
-            err.contains("peak_threshold 1.5 of dust_source is outside 0..1"),
-            "{err}"
-        );
+            let (_dir, path) = edited_card("tiny-satellite", |card| {
+                card["properties"]["geoscout:classes"][2][field] = 1.5.into();
+            });
+            let err = ModelCard::from_path(&path).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("{field} 1.5 of dust_source is outside 0..1")),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -52,6 +52,8 @@ pub struct Parameters {
     pub thresholds: BTreeMap<String, f32>,
     /// Peak thresholds given on the command line, by class.
     pub peak_thresholds: BTreeMap<String, f32>,
+    /// Smallest lead scores given on the command line, by class.
+    pub min_scores: BTreeMap<String, f32>,
     /// `--min-area`, when given (otherwise each model's card decides).
     pub min_area_m2: Option<f64>,
     /// EPSG code of the GeoPackage's CRS.
@@ -75,6 +77,8 @@ pub struct ModelRecord {
     pub thresholds: BTreeMap<String, f32>,
     /// The peak thresholds applied, by class (classes without one keep every object).
     pub peak_thresholds: BTreeMap<String, f32>,
+    /// The smallest lead scores applied, by class (classes without one keep every object).
+    pub min_scores: BTreeMap<String, f32>,
     /// The smallest polygon area kept, by class, in square metres.
     pub min_area_m2: BTreeMap<String, f64>,
 }

@@ -7,7 +7,7 @@ use std::time::{Instant, SystemTime};
 
 use geoscout_core::{Class, GeometryKind};
 use geoscout_leads::Lead;
-use geoscout_model::{Device, Model, ModelCard};
+use geoscout_model::{ClassSpec, Device, Model, ModelCard};
 use geoscout_raster::Raster;
 use geoscout_vectorize::{ClassRule, MergeOptions, Object};
 use rayon::prelude::*;
@@ -44,6 +44,9 @@ pub struct ScanOptions {
     /// Peak thresholds that replace the model card's, by class: an object is kept only when
     /// its highest probability reaches its class's.
     pub peak_thresholds: BTreeMap<Class, f32>,
+    /// Smallest scores that replace the model card's, by class: an object is kept only when
+    /// its mean probability reaches its class's.
+    pub min_scores: BTreeMap<Class, f32>,
     /// Smallest polygon lead kept, in square metres; `None` takes the model card's per class.
     pub min_area_m2: Option<f64>,
     /// Whether to hide progress bars.
@@ -90,6 +93,7 @@ pub fn scan(inputs: &[PathBuf], out: &Path, options: &ScanOptions) -> Result<Sca
             tile_size: options.tile_size,
             thresholds: by_name(&options.thresholds),
             peak_thresholds: by_name(&options.peak_thresholds),
+            min_scores: by_name(&options.min_scores),
             min_area_m2: options.min_area_m2,
             gpkg_epsg: None,
         },
@@ -223,15 +227,18 @@ fn scan_one(
     let gsd = info.gsd_m;
     let min_pixels = models.min_area_pixels(card, gsd);
     let peak_thresholds = models.peak_thresholds(card);
+    let min_scores = models.min_scores(card);
+    let reaches = |limits: &BTreeMap<Class, f32>, class: Class, value: f64| {
+        limits
+            .get(&class)
+            .is_none_or(|&limit| value >= f64::from(limit))
+    };
     let objects: Vec<&Object> = output
         .objects
         .iter()
         .filter(|o| o.pixels >= min_pixels.get(&o.class).copied().unwrap_or(1))
-        .filter(|o| {
-            peak_thresholds
-                .get(&o.class)
-                .is_none_or(|&peak| o.max_score >= f64::from(peak))
-        })
+        .filter(|o| reaches(&peak_thresholds, o.class, o.max_score))
+        .filter(|o| reaches(&min_scores, o.class, o.score))
         .collect();
     let provenance = Provenance {
         source: name,
@@ -372,13 +379,12 @@ impl<'a> Models<'a> {
 
     /// The peak threshold per class, where the command line or the card sets one.
     fn peak_thresholds(&self, card: &ModelCard) -> BTreeMap<Class, f32> {
-        card.classes
-            .iter()
-            .filter_map(|c| {
-                let given = self.options.peak_thresholds.get(&c.class).copied();
-                Some((c.class, given.or(c.peak_threshold)?))
-            })
-            .collect()
+        given_or_card(card, &self.options.peak_thresholds, |c| c.peak_threshold)
+    }
+
+    /// The smallest score per class, where the command line or the card sets one.
+    fn min_scores(&self, card: &ModelCard) -> BTreeMap<Class, f32> {
+        given_or_card(card, &self.options.min_scores, |c| c.min_score)
     }
 
     fn min_area_m2(&self, card: &ModelCard) -> BTreeMap<Class, f64> {
@@ -411,9 +417,23 @@ impl<'a> Models<'a> {
                 .map(|c| (c.class.name().to_string(), self.threshold(card, c.class)))
                 .collect(),
             peak_thresholds: by_name(&self.peak_thresholds(card)),
+            min_scores: by_name(&self.min_scores(card)),
             min_area_m2: by_name(&self.min_area_m2(card)),
         }
     }
+}
+
+/// A per-class setting of the card's classes: the command line's value where given, else the
+/// card's, where it has one.
+fn given_or_card(
+    card: &ModelCard,
+    given: &BTreeMap<Class, f32>,
+    from_card: impl Fn(&ClassSpec) -> Option<f32>,
+) -> BTreeMap<Class, f32> {
+    card.classes
+        .iter()
+        .filter_map(|c| Some((c.class, given.get(&c.class).copied().or(from_card(c))?)))
+        .collect()
 }
 
 /// A per-class map keyed by class name, for the run record.
