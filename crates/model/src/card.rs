@@ -337,7 +337,8 @@ mod tests {
 
     #[test]
     fn reads_and_checks_the_lead_filters() {
-        let fields: [(&str, fn(&ClassSpec) -> Option<f32>); 2] = [
+        type Field = fn(&ClassSpec) -> Option<f32>;
+        let fields: [(&str, Field); 2] = [
             ("peak_threshold", |spec| spec.peak_threshold),
             ("min_score", |spec| spec.min_score),
         ];
