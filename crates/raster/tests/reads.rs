@@ -281,13 +281,11 @@ fn tiles_are_padded_to_full_size_around_the_core() {
                 // Array element (row, col) is raster pixel (core - halo + (col, row)).
                 let x = tile.core.x as isize - 6 + col as isize;
                 let y = tile.core.y as isize - 6 + row as isize;
+                // Outside the raster: the nearest edge pixel's value, never valid.
                 let inside = (0..97).contains(&x) && (0..61).contains(&y);
-                let (want_value, want_valid) = if inside {
-                    let (x, y) = (x as usize, y as usize);
-                    (whole.pixels[[0, y, x]], whole.valid[[y, x]])
-                } else {
-                    (0.0, false)
-                };
+                let (x, y) = (x.clamp(0, 96) as usize, y.clamp(0, 60) as usize);
+                let (want_value, want_valid) =
+                    (whole.pixels[[0, y, x]], inside && whole.valid[[y, x]]);
                 assert_eq!(
                     data.pixels[[0, row, col]],
                     want_value,
