@@ -5,10 +5,12 @@
 # independently, so one scan per threshold serves all three. --peak-threshold CLASS=X and
 # --min-score CLASS=X (repeatable) are passed on to every scan, to sweep the outline threshold
 # under fixed lead filters. --sweep min-score sweeps the smallest lead score (the mean probability
-# of a lead's pixels) instead, under the card's outline thresholds.
+# of a lead's pixels) instead, under the card's outline thresholds or those fixed by --threshold
+# CLASS=X (repeatable).
 #
 #   scripts/tune-thresholds.sh [--sweep threshold|min-score] [--peak-threshold CLASS=X]...
-#                              [--min-score CLASS=X]... MODEL SCENES_DIR [VALUE...]
+#                              [--min-score CLASS=X]... [--threshold CLASS=X]... MODEL SCENES_DIR
+#                              [VALUE...]
 #
 # SCENES_DIR holds NAME.tif and NAME.truth.geojson (for the shipped models: the validation seeds
 # named in the card's geoscout:training). Default values: 0.1 to 0.9 in steps of 0.1.
@@ -27,13 +29,13 @@ while [ $# -gt 0 ]; do
       [ "$sweep" = threshold ] || [ "$sweep" = min-score ] ||
         { echo "tune-thresholds.sh: --sweep takes threshold or min-score, not '$sweep'" >&2; exit 2; }
       ;;
-    --peak-threshold|--min-score) filters+=("$1" "$2") ;;
+    --peak-threshold|--min-score|--threshold) filters+=("$1" "$2") ;;
     *) break ;;
   esac
   shift 2
 done
 if [ $# -lt 2 ]; then
-  sed -n '2,15p' "$0"
+  sed -n '2,17p' "$0"
   exit 2
 fi
 model=$1
