@@ -35,9 +35,9 @@ pub struct Args {
     /// Where the model runs: cpu, cuda or cuda:N.
     #[arg(long, default_value = "cpu")]
     pub device: Device,
-    /// Tiles per forward pass.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub batch: u16,
+    /// Tiles per forward pass [default: 1 on cpu (as fast, a third of the memory), 4 on cuda].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub batch: Option<u16>,
     /// Threads for reading and for the model [default: the number of cores].
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
@@ -98,7 +98,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let options = ScanOptions {
         model: args.model,
         device: args.device,
-        batch: args.batch.into(),
+        batch: args
+            .batch
+            .map_or_else(|| args.device.default_batch(), usize::from),
         threads,
         tile_size: args.tile_size,
         thresholds: args.threshold.into_iter().collect::<BTreeMap<_, _>>(),

@@ -105,6 +105,10 @@ fn scan_writes_leads_that_gis_tools_open() {
         .sum();
     assert_eq!(counted as usize, n);
     assert!(record["models"]["satellite"]["sha256"].is_string());
+    assert_eq!(
+        record["parameters"]["batch"], 1,
+        "the default batch on the CPU"
+    );
     // Nothing staged is left behind.
     let names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
