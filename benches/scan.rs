@@ -3,9 +3,10 @@
 //! `cargo bench --bench scan [-- --skip-memory]`
 //!
 //! 1. A 4096 x 4096 satellite scene at 2 m (`geoscout synth`, seed 9900) is scanned by the real
-//!    binary (`geoscout scan --model satellite --batch 1 --threads 2`, the CPU default): wall time from start to
-//!    published outputs, so reading, forward passes, vectorizing, merging, lead pictures and
-//!    writing are all in it. Throughput in megapixels per second and km² per hour.
+//!    binary (`geoscout scan --model satellite --batch 1 --threads 2`, the CPU default): wall
+//!    time from start to published outputs, so reading, forward passes, vectorizing, merging,
+//!    lead pictures and writing are all in it. Throughput in megapixels per second and km² per
+//!    hour.
 //! 2. In the same run, the same tiles (tile size and halo of the model's card, read beforehand and
 //!    not timed) go through the model's forward passes alone at the same batch and threads. The
 //!    ratio end-to-end / model-only says what the rest of the pipeline costs (aim: 0.85 or more).

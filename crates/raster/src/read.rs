@@ -286,7 +286,10 @@ impl Request {
 /// invalid, so nothing is found on them, and since they depend only on the raster's edge, every
 /// tiling sees the same context.
 fn extend_edges(pixels: &mut Array3<f32>, rows: Range<usize>, cols: Range<usize>) {
-    let height = pixels.dim().1;
+    let (_, height, width) = pixels.dim();
+    if rows == (0..height) && cols == (0..width) {
+        return; // Inside the raster: nothing to fill (most tiles of a large raster).
+    }
     for mut plane in pixels.outer_iter_mut() {
         for r in rows.clone() {
             let mut row = plane.row_mut(r);
