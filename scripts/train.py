@@ -38,7 +38,11 @@ REPO = Path(__file__).resolve().parent.parent
 # Largest difference allowed between a core predicted from different tilings: half a step of the
 # Byte probabilities, so that the stored bytes differ by at most one (1/255).
 HALO_TOLERANCE = 0.5 / 255.0
-HALO_CORE = 64
+# The halo is measured by tiling validation chips with two core sizes whose seams fall apart.
+HALO_CORES = (128, 192)
+HALO_LARGEST = 384
+# Chips with the most labelled pixels: tiling matters most where the model is unsure.
+HALO_CHIPS = 8
 
 
 def parse_args() -> argparse.Namespace:
@@ -219,13 +223,15 @@ def main() -> int:
     for name, figures in tuned.items():
         print(f"val {name}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
                                           for k, v in figures.items()), flush=True)
-    halo_images = sorted(val_split.images, key=lambda i: -i.shape[-1])[:8]
-    halo = tuning.measure_halo(deployed, halo_images, HALO_CORE, net.SIZE_MULTIPLE, HALO_TOLERANCE)
+    busiest = sorted(range(len(val_split)), key=lambda i: -int((val_split.targets[i] > 127).sum()))
+    halo_images = [val_split.images[i] for i in busiest[:HALO_CHIPS]]
+    halo = tuning.measure_halo(deployed, halo_images, HALO_CORES, net.SIZE_MULTIPLE, HALO_LARGEST,
+                               HALO_TOLERANCE)
     print(f"halo: {halo}", flush=True)
     chosen_halo = args.halo or halo["halo"]
     if chosen_halo is None:
-        raise SystemExit("no halo that fits the validation chips keeps cores within tolerance; "
-                         "make larger validation chips or give --halo")
+        raise SystemExit(f"no halo up to {HALO_LARGEST} px gives the same probabilities for two tilings of "
+                         "the validation chips; give --halo")
 
     classes = []
     for k, (name, output) in enumerate(zip(names, outputs)):
@@ -248,7 +254,8 @@ def main() -> int:
                 "(point classes)",
         **fitted,
         "validation": tuned,
-        "halo_measured": {"core_px": HALO_CORE, "tolerance": HALO_TOLERANCE, **halo},
+        "halo_measured": {"cores_px": list(HALO_CORES), "chips": len(halo_images), "tolerance": HALO_TOLERANCE,
+                          **halo},
         "init": str(args.init) if args.init else None,
         "command": " ".join(["scripts/train.py"] + sys.argv[1:]),
     }

@@ -124,27 +124,43 @@ def tune(predictions: list, targets: list, gsds: list, outputs: list, names: lis
     return tuned
 
 
-def measure_halo(module, images: list, core: int, multiple: int, tolerance: float) -> dict:
-    """The smallest halo (a multiple of `multiple`) for which the probabilities of a central core
-    predicted from core + halo agree with those predicted from the whole image, within `tolerance`
-    (largest absolute difference over the images, classes and core pixels).
-
-    Returns the chosen halo (None if no halo that fits the images is enough) and the largest
-    difference for each halo tried."""
-    size = min(min(img.shape[1:]) for img in images)
-    start = (size - core) // 2 // multiple * multiple
-    differences = {}
+def tiled_prediction(module, image: np.ndarray, core: int, halo: int) -> torch.Tensor:
+    """Probabilities of an image predicted the way `geoscout scan` reads a raster: square cores of
+    `core` pixels, each with `halo` pixels of context on every side, and the image's edge pixels
+    repeated beyond its edge."""
+    _, height, width = image.shape
+    rows, cols = -(-height // core) * core, -(-width // core) * core
+    padded = np.pad(image, ((0, 0), (halo, halo + rows - height), (halo, halo + cols - width)), mode="edge")
+    out = None
     with torch.no_grad():
-        whole = [module(torch.from_numpy(img[None].astype(np.float32)))[0] for img in images]
-        for halo in range(multiple, start + 1, multiple):
-            worst = 0.0
-            for img, reference in zip(images, whole):
-                lo, hi = start - halo, start + core + halo
-                crop = torch.from_numpy(img[None, :, lo:hi, lo:hi].astype(np.float32))
-                part = module(crop)[0, :, halo : halo + core, halo : halo + core]
-                ref = reference[:, start : start + core, start : start + core]
-                worst = max(worst, float((part - ref).abs().max()))
-            differences[halo] = worst
-            if worst <= tolerance:
-                return {"halo": halo, "max_difference": differences}
+        for y in range(0, rows, core):
+            for x in range(0, cols, core):
+                window = padded[None, :, y : y + core + 2 * halo, x : x + core + 2 * halo]
+                prob = module(torch.from_numpy(window.astype(np.float32)))[0]
+                if out is None:
+                    out = torch.empty(prob.shape[0], rows, cols)
+                out[:, y : y + core, x : x + core] = prob[:, halo : halo + core, halo : halo + core]
+    return out[:, :height, :width]
+
+
+def measure_halo(module, images: list, cores: tuple, multiple: int, largest: int, tolerance: float) -> dict:
+    """The smallest halo (a multiple of `multiple`, at most `largest`) for which each image
+    predicted in tiles of the two core sizes `cores` gives the same probabilities everywhere,
+    within `tolerance` (largest absolute difference over the images, classes and pixels): most
+    seams of the two tilings fall in different places, so this is what `geoscout scan` needs
+    for leads that do not depend on the tile size. Comparing whole images, not one core
+    per image, matters: a network with a wide field of view can agree on a quiet core and still
+    differ by most of the probability range next to an uncertain object.
+
+    Returns the chosen halo (None if none up to `largest` is enough) and the largest difference
+    for each halo tried."""
+    differences = {}
+    for halo in range(multiple, largest + 1, multiple):
+        worst = 0.0
+        for image in images:
+            first, second = (tiled_prediction(module, image, core, halo) for core in cores)
+            worst = max(worst, float((first - second).abs().max()))
+        differences[halo] = worst
+        if worst <= tolerance:
+            return {"halo": halo, "max_difference": differences}
     return {"halo": None, "max_difference": differences}
