@@ -138,10 +138,10 @@ def validate(card: dict, folder: Path) -> list:
     if properties.get("geoscout:halo", 1) % properties.get("geoscout:size_multiple", 1):
         problems.append("geoscout:halo is not a multiple of geoscout:size_multiple")
     window = properties.get("geoscout:tile_size", 0) + 2 * properties.get("geoscout:halo", 0)
-    for kind in ("input", "output"):
-        for k, entry in enumerate(properties.get(f"mlm:{kind}", [])):
-            shape = entry.get(kind if kind == "input" else "result", {}).get("shape", [])
+    for key, field in (("mlm:input", "input"), ("mlm:output", "result")):
+        for k, entry in enumerate(properties.get(key, [])):
+            shape = entry.get(field, {}).get("shape", [])
             if shape[-2:] != [window, window]:
-                problems.append(f"mlm:{kind}[{k}] shape {shape} does not end in the window "
+                problems.append(f"{key}[{k}] shape {shape} does not end in the window "
                                 f"{window} x {window} (tile + 2 x halo)")
     return problems
