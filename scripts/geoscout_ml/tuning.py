@@ -130,13 +130,14 @@ def tiled_prediction(module, image: np.ndarray, core: int, halo: int) -> torch.T
     repeated beyond its edge."""
     _, height, width = image.shape
     rows, cols = -(-height // core) * core, -(-width // core) * core
-    padded = np.pad(image, ((0, 0), (halo, halo + rows - height), (halo, halo + cols - width)), mode="edge")
+    padded = np.pad(image.astype(np.float32), ((0, 0), (halo, halo + rows - height), (halo, halo + cols - width)),
+                    mode="edge")
     out = None
     with torch.no_grad():
         for y in range(0, rows, core):
             for x in range(0, cols, core):
                 window = padded[None, :, y : y + core + 2 * halo, x : x + core + 2 * halo]
-                prob = module(torch.from_numpy(window.astype(np.float32)))[0]
+                prob = module(torch.from_numpy(window))[0]
                 if out is None:
                     out = torch.empty(prob.shape[0], rows, cols)
                 out[:, y : y + core, x : x + core] = prob[:, halo : halo + core, halo : halo + core]
