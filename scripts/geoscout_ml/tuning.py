@@ -130,8 +130,8 @@ def tiled_prediction(module, image: np.ndarray, core: int, halo: int) -> torch.T
     repeated beyond its edge."""
     _, height, width = image.shape
     rows, cols = -(-height // core) * core, -(-width // core) * core
-    padded = np.pad(image.astype(np.float32), ((0, 0), (halo, halo + rows - height), (halo, halo + cols - width)),
-                    mode="edge")
+    pad = ((0, 0), (halo, halo + rows - height), (halo, halo + cols - width))
+    padded = np.pad(np.asarray(image, dtype=np.float32), pad, mode="edge")
     out = None
     with torch.no_grad():
         for y in range(0, rows, core):
