@@ -250,8 +250,8 @@ def main() -> int:
         "epochs": args.epochs, "batch": args.batch, "optimizer": "AdamW, one-cycle",
         "lr": args.lr, "weight_decay": args.weight_decay, "seed": args.seed, "threads": args.threads,
         "augmentation": "rotations by 90 degrees and flips",
-        "loss": f"BCE + soft Dice (polygon classes), {losses.POINT_WEIGHT} x penalty-reduced focal loss "
-                "(point classes)",
+        "loss": f"BCE + soft Dice over the batch + {losses.CHIP_DICE_WEIGHT} x soft Dice per chip (polygon "
+                f"classes), {losses.POINT_WEIGHT} x penalty-reduced focal loss (point classes)",
         **fitted,
         "validation": tuned,
         "halo_measured": {"cores_px": list(HALO_CORES), "chips": len(halo_images), "tolerance": HALO_TOLERANCE,
