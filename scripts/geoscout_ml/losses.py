@@ -18,6 +18,12 @@ def heat_map_peaks(target: torch.Tensor) -> torch.Tensor:
 CHIP_DICE_WEIGHT = 0.5
 
 
+def soft_dice_loss(overlap: torch.Tensor, total: torch.Tensor) -> torch.Tensor:
+    """One minus the smoothed Dice coefficient, from the summed products of probability and
+    target (`overlap`) and their summed sum (`total`)."""
+    return 1.0 - (2.0 * overlap + 1.0) / (total + 1.0)
+
+
 def mask_loss(logits: torch.Tensor, target: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
     """BCE plus two soft Dice terms, for [N, H, W] logits and targets in 0..1: one over the
     whole batch, and one averaged over the chips that hold the class. Pooled over the batch, a
@@ -28,9 +34,8 @@ def mask_loss(logits: torch.Tensor, target: torch.Tensor, valid: torch.Tensor) -
     prob = torch.sigmoid(logits) * valid
     target = target * valid
     overlap, total = (prob * target).sum((1, 2)), (prob + target).sum((1, 2))
-    batch_dice = 1.0 - (2.0 * overlap.sum() + 1.0) / (total.sum() + 1.0)
-    present = target.sum((1, 2)) > 0
-    chip_dice = (1.0 - (2.0 * overlap + 1.0) / (total + 1.0))[present]
+    batch_dice = soft_dice_loss(overlap.sum(), total.sum())
+    chip_dice = soft_dice_loss(overlap, total)[target.sum((1, 2)) > 0]
     return bce + batch_dice + CHIP_DICE_WEIGHT * (chip_dice.mean() if len(chip_dice) else 0.0)
 
 
