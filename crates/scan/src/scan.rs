@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::chip::ChipRenderer;
 use crate::enrich::{Provenance, lead_of};
 use crate::fingerprint::fingerprint;
+use crate::mouths::{WIDEST_MOUTH_M, one_per_mouth};
 use crate::pipeline::{self, PipelineSettings};
 use crate::progress::Progress;
 use crate::record::{Failure, InputRecord, ModelRecord, Parameters, RunRecord};
@@ -240,6 +241,7 @@ fn scan_one(
         .filter(|o| reaches(&peak_thresholds, o.class, o.max_score))
         .filter(|o| reaches(&min_scores, o.class, o.score))
         .collect();
+    let objects = one_per_mouth(objects, WIDEST_MOUTH_M / gsd.unwrap_or(1.0));
     let provenance = Provenance {
         source: name,
         fingerprint: input.fingerprint.clone().unwrap_or_default(),
