@@ -135,6 +135,9 @@ def validate(card: dict, folder: Path) -> list:
         for name in ("peak_threshold", "min_score"):
             if not 0.0 <= entry.get(name, 0.0) <= 1.0:
                 problems.append(f"geoscout:classes[{k}] has a {name} outside 0..1")
+    low, high = properties.get("geoscout:gsd_range_m", [0.0, 0.0])
+    if not low <= properties.get("geoscout:scan_gsd_m", low) <= high:
+        problems.append("geoscout:scan_gsd_m is outside geoscout:gsd_range_m")
     if properties.get("geoscout:halo", 1) % properties.get("geoscout:size_multiple", 1):
         problems.append("geoscout:halo is not a multiple of geoscout:size_multiple")
     window = properties.get("geoscout:tile_size", 0) + 2 * properties.get("geoscout:halo", 0)

@@ -10,7 +10,8 @@ use geoscout_leads::{Lead, read_geojson};
 use serde_json::Value;
 
 use crate::util::{
-    gdal_tool, geoscout, ogrinfo_summary, path_str, read_json, shared_data, synth, tempdir,
+    gdal_tool, geoscout, geoscout_ok, ogrinfo_summary, path_str, properties_by_id, read_json,
+    shared_data, synth, tempdir,
 };
 
 /// A scene of `profile` made by the project's own generator, with a seed never used in
@@ -310,6 +311,57 @@ fn min_score_keeps_the_leads_whose_score_reaches_it() {
 
 /// A batch with unreadable, corrupt, wrong-band and ungeoreferenced inputs finishes the good
 /// ones, reports each bad one with its reason, and exits non-zero.
+#[test]
+fn fine_drone_imagery_is_read_at_the_cards_scan_gsd() {
+    // 5 cm pixels, finer than the uav card's scan GSD of 0.1 m.
+    let dir = tempdir();
+    let scenes = dir.path().join("fine");
+    synth(
+        &scenes,
+        &[
+            "--profile",
+            "uav",
+            "--size",
+            "1024",
+            "--seed",
+            "9201",
+            "--gsd",
+            "0.05",
+        ],
+    );
+    let out = dir.path().join("out");
+    scan_ok(&[&scenes], &out, &[]);
+    let record = read_json(&out.join("run.json"));
+    let input = &record["inputs"][0];
+    assert_eq!(input["width"], 1024);
+    let scan_gsd = input["scan_gsd_m"].as_f64().unwrap();
+    assert!((scan_gsd - 0.1).abs() < 1e-6, "{scan_gsd}");
+    // The leads lie where the truth is (the view's grid is placed right), and say the file's GSD.
+    let report: Value = serde_json::from_str(&geoscout_ok([
+        "eval",
+        "--json",
+        "--truth",
+        path_str(&scenes),
+        "--leads",
+        path_str(&out),
+    ]))
+    .unwrap();
+    let outlets = &report["classes"]["discharge_outlet"];
+    assert!(
+        outlets["true_positives"].as_u64().unwrap() >= 1,
+        "{outlets}"
+    );
+    assert!(
+        outlets["mean_distance_m"].as_f64().unwrap() < 1.0,
+        "{outlets}"
+    );
+    for lead in properties_by_id(&out.join("leads.geojson")).values() {
+        let gsd = lead["gsd_m"].as_f64().unwrap();
+        assert!((gsd - 0.05).abs() < 1e-3, "{gsd}");
+        assert!(out.join(lead["chip"].as_str().unwrap()).is_file());
+    }
+}
+
 #[test]
 fn a_batch_with_bad_inputs_finishes_and_reports_them() {
     let dir = tempdir();

@@ -27,6 +27,9 @@ pub struct ModelCard {
     pub size_multiple: usize,
     /// The ground sample distances the model accepts, in metres, smallest first.
     pub gsd_range_m: [f64; 2],
+    /// Rasters with finer pixels are read with their pixels averaged to this ground sample
+    /// distance, in metres (`geoscout:scan_gsd_m`); `None` reads every raster at its own.
+    pub scan_gsd_m: Option<f64>,
     /// The GDAL data type name the raster's bands must have (`UInt16`, `Byte`, ...).
     pub data_type: String,
     /// Band names in the order the network expects them (the raster's band order).
@@ -106,6 +109,14 @@ impl ModelCard {
         &self.weights
     }
 
+    /// How many times larger, on each side, the pixels of a raster of ground sample distance
+    /// `gsd_m` are read (see [`ModelCard::scan_gsd_m`]); `None` when it is read as it is (no
+    /// scan GSD, an unknown GSD, or pixels at least as coarse, within 1 %).
+    pub fn coarsening(&self, gsd_m: Option<f64>) -> Option<f64> {
+        let factor = self.scan_gsd_m? / gsd_m.filter(|g| *g > 0.0)?;
+        (factor > 1.01).then_some(factor)
+    }
+
     /// Height and width of the network input for a tile core of `tile_size` pixels.
     pub fn window_size(&self, tile_size: usize) -> usize {
         tile_size + 2 * self.halo
@@ -172,6 +183,11 @@ impl ModelCard {
                 "geoscout:gsd_range_m [{low}, {high}] is not a range of positive sizes"
             ));
         }
+        if let Some(scan) = self.scan_gsd_m.filter(|s| !(low..=high).contains(s)) {
+            return Err(format!(
+                "geoscout:scan_gsd_m {scan} is outside geoscout:gsd_range_m [{low}, {high}]"
+            ));
+        }
         if self.weights_sha256.len() != 64
             || !self.weights_sha256.bytes().all(|b| b.is_ascii_hexdigit())
         {
@@ -210,6 +226,8 @@ struct Properties {
     size_multiple: usize,
     #[serde(rename = "geoscout:gsd_range_m")]
     gsd_range_m: [f64; 2],
+    #[serde(rename = "geoscout:scan_gsd_m", default)]
+    scan_gsd_m: Option<f64>,
     #[serde(rename = "geoscout:data_type")]
     data_type: String,
     #[serde(rename = "geoscout:bands")]
@@ -270,6 +288,7 @@ impl CardDocument {
             halo: p.halo,
             size_multiple: p.size_multiple,
             gsd_range_m: p.gsd_range_m,
+            scan_gsd_m: p.scan_gsd_m,
             data_type: p.data_type,
             bands: p.bands,
             band_scale: p.band_scale,
@@ -359,6 +378,29 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    #[test]
+    fn a_scan_gsd_coarsens_finer_rasters_only() {
+        let (_dir, path) = edited_card("tiny-satellite", |card| {
+            card["properties"]["geoscout:scan_gsd_m"] = 1.5.into();
+        });
+        let card = ModelCard::from_path(&path).unwrap();
+        assert_eq!(card.coarsening(Some(1.0)), Some(1.5));
+        for gsd in [Some(1.5), Some(1.49), Some(2.0), None] {
+            assert_eq!(card.coarsening(gsd), None, "{gsd:?}");
+        }
+        let plain = ModelCard::from_path(&card_path("tiny-satellite")).unwrap();
+        assert_eq!(plain.coarsening(Some(1.0)), None);
+    }
+
+    #[test]
+    fn refuses_a_scan_gsd_outside_the_gsd_range() {
+        let (_dir, path) = edited_card("tiny-satellite", |card| {
+            card["properties"]["geoscout:scan_gsd_m"] = 3.0.into();
+        });
+        let err = ModelCard::from_path(&path).unwrap_err().to_string();
+        assert!(err.contains("scan_gsd_m 3 is outside"), "{err}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //!
 //! - [`Raster::open`] opens a file and describes it ([`RasterInfo`]: size, bands, mask, CRS,
 //!   geotransform or GCPs, ground sample distance, WGS 84 footprint, acquisition date).
+//! - [`Raster::coarse_view`] reads a raster at a coarser resolution, its pixels averaged.
 //! - [`Georef`] turns pixel coordinates into CRS and WGS 84 coordinates and back.
 //! - [`Raster::plan_tiles`] lays a [`TileGrid`] over the raster and drops the tiles whose window
 //!   holds no valid pixel ([`TilePlan`]).
@@ -34,6 +35,7 @@
 #![deny(missing_docs)]
 
 mod acquired;
+mod coarse;
 mod error;
 mod footprint;
 mod georef;
@@ -47,6 +49,7 @@ mod read;
 mod tiles;
 mod workers;
 
+pub use coarse::CoarseView;
 pub use error::{Error, Result};
 pub use georef::Georef;
 pub use info::{BandInfo, Crs, Georeferencing, MaskKind, RasterInfo};

@@ -98,6 +98,9 @@ pub struct InputRecord {
     pub height: Option<usize>,
     /// The model that scanned it.
     pub model: Option<String>,
+    /// The ground sample distance it was scanned at, in metres, when that was coarser than its
+    /// own (the model card's `geoscout:scan_gsd_m`); `None` when read at its own.
+    pub scan_gsd_m: Option<f64>,
     /// `ok` or `failed`.
     pub status: String,
     /// Why it failed.

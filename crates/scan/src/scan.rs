@@ -195,12 +195,12 @@ fn scan_one(
     progress: &Progress,
     input: &mut InputRecord,
 ) -> Result<Found> {
-    let raster = Raster::open(path)?;
-    let info = raster.info().clone();
-    input.width = Some(info.width);
-    input.height = Some(info.height);
-    let georef = raster.georef()?;
-    let key = models.prepare(&info)?;
+    let file = Raster::open(path)?;
+    let file_info = file.info().clone();
+    input.width = Some(file_info.width);
+    input.height = Some(file_info.height);
+    file.georef()?;
+    let key = models.prepare(&file_info)?;
     let model = models.get(&key);
     let card = model.card();
     input.model = Some(card.name.clone());
@@ -208,11 +208,28 @@ fn scan_one(
         path: path.to_path_buf(),
         source,
     })?);
+    // Finer imagery than the model's scan GSD is read through a coarser view of the file; every
+    // pixel coordinate below is the view's. The view lives until the lead pictures are drawn.
+    let view = match card.coarsening(file_info.gsd_m) {
+        Some(factor) => file.coarse_view(factor)?,
+        None => None,
+    };
+    let raster = match &view {
+        Some(view) => Raster::open(view.path())?,
+        None => file,
+    };
+    let info = raster.info().clone();
+    let georef = raster.georef()?;
+    let read_path = raster.path().to_path_buf();
+    drop(raster);
+    if view.is_some() {
+        input.scan_gsd_m = info.gsd_m;
+    }
     let settings = models.settings(card);
     let name = file_name(path);
     let bar = progress.raster(&name, 0);
     let output = pipeline::run(
-        path,
+        &read_path,
         (info.width, info.height),
         model,
         &card.read_options(&info),
@@ -245,8 +262,8 @@ fn scan_one(
     let provenance = Provenance {
         source: name,
         fingerprint: input.fingerprint.clone().unwrap_or_default(),
-        acquired: info.acquired.clone(),
-        gsd_m: gsd,
+        acquired: file_info.acquired.clone(),
+        gsd_m: file_info.gsd_m,
         model: card.name.clone(),
         model_sha256: card.weights_sha256.clone(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -265,7 +282,7 @@ fn scan_one(
         .par_iter()
         .zip(&leads)
         .map_init(
-            || Raster::open(path),
+            || Raster::open(&read_path),
             |raster, (object, lead)| {
                 let raster = raster.as_ref().map_err(|e| Error::Raster(e.clone()))?;
                 let relative = format!("chips/{}.png", lead.id);
