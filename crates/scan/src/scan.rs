@@ -199,6 +199,7 @@ fn scan_one(
     let file_info = file.info().clone();
     input.width = Some(file_info.width);
     input.height = Some(file_info.height);
+    // A raster that cannot be placed on the map is refused before a model is chosen for it.
     file.georef()?;
     let key = models.prepare(&file_info)?;
     let model = models.get(&key);
