@@ -13,10 +13,13 @@ MASK_PRIOR_LOGIT = -2.19  # logit of 0.1
 POINT_PRIOR_LOGIT = -4.6  # logit of 0.01
 # Dilation rates of the context block's 3x3 convolutions at 1/16 resolution.
 CONTEXT_DILATIONS = (2, 4)
+# Dilation rates of the refinement blocks' 3x3 convolutions at 1/8 and 1/16 resolution.
+REFINE_DILATIONS = (1, 1)
 ARCHITECTURE = (
-    "U-Net, stride-2 stem, widths 16-32-64-128 (1/2 to 1/16 resolution), residual context block "
-    "at 1/16 (1x1 to 64, 3x3 dilated 2 and 4, 1x1 back), 1x1+3x3 decoder blocks, logits at 1/2 "
-    "resolution upsampled bilinearly, sigmoid"
+    "U-Net, stride-2 stem, widths 16-32-64-128 (1/2 to 1/16 resolution), residual bottleneck "
+    "blocks (1x1 to half width, two 3x3, 1x1 back): one after the 1/8 and one after the 1/16 "
+    "encoder, then a context block at 1/16 with 3x3 dilated 2 and 4; 1x1+3x3 decoder blocks, "
+    "logits at 1/2 resolution upsampled bilinearly, sigmoid"
 )
 
 
@@ -46,20 +49,20 @@ class Decoder(nn.Module):
         return self.mix(self.reduce(torch.cat([upsample(x), skip], 1)))
 
 
-class Context(nn.Module):
-    """Widens the field of view at the coarsest level: a bottleneck of dilated 3x3 convolutions
-    added to its input, for objects wider than the plain U-Net sees (large piles, long plumes
-    leaving an outlet). The last batch norm starts at zero, so the block starts as the identity
-    and a network from a checkpoint without it (train.py --init) starts unchanged. It has no
-    global pooling: the field of view stays finite, so tiles with a halo still give seam-free
-    output."""
+class Residual(nn.Module):
+    """A bottleneck of 3x3 convolutions (1x1 to half the width, one 3x3 per dilation rate, 1x1
+    back) added to its input. The last batch norm starts at zero, so the block starts as the
+    identity and a network from a checkpoint without it (train.py --init) starts unchanged.
+    With dilation rates above one it widens the field of view (the context block, for objects
+    wider than the plain U-Net sees: large piles, long plumes leaving an outlet). It has no global
+    pooling: the field of view stays finite, so tiles with a halo still give seam-free output."""
 
-    def __init__(self, width: int):
+    def __init__(self, width: int, dilations: tuple):
         super().__init__()
         inner = width // 2
         self.branch = nn.Sequential(
             conv_bn_relu(width, inner, kernel=1),
-            *(conv_bn_relu(inner, inner, dilation=d) for d in CONTEXT_DILATIONS),
+            *(conv_bn_relu(inner, inner, dilation=d) for d in dilations),
             nn.Conv2d(inner, width, 1, bias=False),
             nn.BatchNorm2d(width),
         )
@@ -75,7 +78,7 @@ class SegNet(nn.Module):
     `outputs[k]` is "polygon" or "point" for class k."""
 
     # Weights that start as the identity, so a checkpoint made before they existed may lack them.
-    IDENTITY_AT_START = ("context.",)
+    IDENTITY_AT_START = ("context.", "refine3.", "refine4.")
 
     def __init__(self, bands: int, outputs: list):
         super().__init__()
@@ -86,7 +89,9 @@ class SegNet(nn.Module):
         self.enc2 = nn.Sequential(conv_bn_relu(w1, w2), conv_bn_relu(w2, w2))
         self.enc3 = nn.Sequential(conv_bn_relu(w2, w3), conv_bn_relu(w3, w3))
         self.enc4 = nn.Sequential(conv_bn_relu(w3, w4), conv_bn_relu(w4, w4))
-        self.context = Context(w4)
+        self.refine3 = Residual(w3, REFINE_DILATIONS)
+        self.refine4 = Residual(w4, REFINE_DILATIONS)
+        self.context = Residual(w4, CONTEXT_DILATIONS)
         self.dec3 = Decoder(w4 + w3, w3)
         self.dec2 = Decoder(w3 + w2, w2)
         self.dec1 = Decoder(w2 + w1, w1)
@@ -100,8 +105,8 @@ class SegNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x1 = self.enc1(self.stem(x))
         x2 = self.enc2(F.max_pool2d(x1, 2))
-        x3 = self.enc3(F.max_pool2d(x2, 2))
-        x4 = self.context(self.enc4(F.max_pool2d(x3, 2)))
+        x3 = self.refine3(self.enc3(F.max_pool2d(x2, 2)))
+        x4 = self.context(self.refine4(self.enc4(F.max_pool2d(x3, 2))))
         y = self.dec1(self.dec2(self.dec3(x4, x3), x2), x1)
         return upsample(self.head(y))
 
