@@ -1,6 +1,7 @@
 //! A raster read at a coarser ground sample distance: a GDAL VRT in memory (`/vsimem/`) over the
-//! file whose pixels average the file's (`gdalbuildvrt -tr -r average`), so that a model can read
-//! fine imagery at the resolution it works best at, and read fewer pixels.
+//! file, each of whose pixels is the average of the file's pixels it covers (`gdalbuildvrt -tr -r
+//! average`), so that a model reads fine imagery at the resolution it works best at, and reads
+//! fewer pixels.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
