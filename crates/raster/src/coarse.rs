@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gdal::programs::raster::{BuildVRTOptions, build_vrt};
 
-use crate::raster::open_dataset;
 use crate::{Error, Raster, Result};
 
 /// The file name of every coarse view of a process is unique: views of two files of one name, or
@@ -66,7 +65,6 @@ impl Raster {
                 VIEWS_MADE.fetch_add(1, Ordering::Relaxed)
             )),
         };
-        let source = open_dataset(path)?;
         let options = BuildVRTOptions::new([
             "-q".to_string(),
             "-tr".to_string(),
@@ -77,7 +75,7 @@ impl Raster {
         ])
         .map_err(|e| Error::gdal(path, "preparing a coarser read", &e))?;
         // The VRT is written to its path when the dataset closes.
-        build_vrt(Some(view.path()), &[source], Some(options))
+        build_vrt(Some(view.path()), &[self.dataset()], Some(options))
             .map_err(|e| Error::gdal(path, "building a coarser read", &e))?;
         Ok(Some(view))
     }

@@ -39,6 +39,11 @@ impl Raster {
         &self.info
     }
 
+    /// The open GDAL dataset.
+    pub(crate) fn dataset(&self) -> &Dataset {
+        &self.dataset
+    }
+
     /// The raster's georeferencing (pixel to CRS to WGS 84); fails without a geotransform or
     /// GCPs, or without a CRS.
     pub fn georef(&self) -> Result<Georef> {

@@ -2,12 +2,16 @@
 
 mod common;
 
+use std::path::PathBuf;
+
 use common::TestRaster;
 use geoscout_raster::{PixelRect, Raster, ReadOptions};
 
 /// A 97 x 61 UInt16 raster with 2 m pixels: `2 * column + 200 * row`, and nodata (0) in the
-/// 20 x 10 block at the top left.
-fn write_ramp(path: &std::path::Path) {
+/// 20 x 10 block at the top left; written to `ramp.tif` in a new temporary folder.
+fn ramp() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ramp.tif");
     TestRaster::<u16> {
         width: 97,
         height: 61,
@@ -22,14 +26,13 @@ fn write_ramp(path: &std::path::Path) {
         nodata: Some(0.0),
         options: &[],
     }
-    .write(path);
+    .write(&path);
+    (dir, path)
 }
 
 #[test]
 fn a_coarse_view_averages_the_pixels_it_covers() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ramp.tif");
-    write_ramp(&path);
+    let (_dir, path) = ramp();
     let raster = Raster::open(&path).unwrap();
     let view = raster
         .coarse_view(2.0)
@@ -71,9 +74,7 @@ fn a_coarse_view_averages_the_pixels_it_covers() {
 
 #[test]
 fn a_coarse_view_is_gone_once_dropped() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ramp.tif");
-    write_ramp(&path);
+    let (_dir, path) = ramp();
     let raster = Raster::open(&path).unwrap();
     let view = raster.coarse_view(1.5).unwrap().unwrap();
     let view_path = view.path().to_path_buf();
@@ -90,9 +91,7 @@ fn a_coarse_view_is_gone_once_dropped() {
 
 #[test]
 fn a_rotated_raster_has_no_coarse_view() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("rotated.tif");
-    write_ramp(&path);
+    let (_dir, path) = ramp();
     let mut dataset = gdal::Dataset::open_ex(
         &path,
         gdal::DatasetOptions {
