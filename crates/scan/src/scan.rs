@@ -182,6 +182,40 @@ impl ScanRun {
     }
 }
 
+/// Draws each lead's picture from the raster at `read_path` into the staging folder's
+/// `chips/`, in parallel, and names it in the lead's `chip`.
+fn draw_chips(
+    read_path: &Path,
+    card: &ModelCard,
+    objects: &[&Object],
+    leads: &mut [Lead],
+    staging: &Staging,
+) -> Result<()> {
+    let renderer = ChipRenderer::new(&card.bands);
+    let chips: Vec<Result<String>> = objects
+        .par_iter()
+        .zip(leads.par_iter())
+        .map_init(
+            || Raster::open(read_path),
+            |raster, (object, lead)| {
+                let raster = raster.as_ref().map_err(|e| Error::Raster(e.clone()))?;
+                let relative = format!("chips/{}.png", lead.id);
+                renderer.render(
+                    raster,
+                    object.class,
+                    &object.geometry,
+                    &staging.path(&relative),
+                )?;
+                Ok(relative)
+            },
+        )
+        .collect();
+    for (lead, chip) in leads.iter_mut().zip(chips) {
+        lead.chip = Some(chip?);
+    }
+    Ok(())
+}
+
 /// The leads of one raster.
 struct Found {
     leads: Vec<Lead>,
@@ -243,23 +277,7 @@ fn scan_one(
     input.seconds = output.seconds;
 
     let enriching = Instant::now();
-    let gsd = info.gsd_m;
-    let min_pixels = models.min_area_pixels(card, gsd);
-    let peak_thresholds = models.peak_thresholds(card);
-    let min_scores = models.min_scores(card);
-    let reaches = |limits: &BTreeMap<Class, f32>, class: Class, value: f64| {
-        limits
-            .get(&class)
-            .is_none_or(|&limit| value >= f64::from(limit))
-    };
-    let objects: Vec<&Object> = output
-        .objects
-        .iter()
-        .filter(|o| o.pixels >= min_pixels.get(&o.class).copied().unwrap_or(1))
-        .filter(|o| reaches(&peak_thresholds, o.class, o.max_score))
-        .filter(|o| reaches(&min_scores, o.class, o.score))
-        .collect();
-    let objects = one_per_mouth(objects, WIDEST_MOUTH_M / gsd.unwrap_or(1.0));
+    let objects = models.kept(card, &output.objects, info.gsd_m);
     let provenance = Provenance {
         source: name,
         fingerprint: input.fingerprint.clone().unwrap_or_default(),
@@ -278,28 +296,7 @@ fn scan_one(
         .insert("enrich".into(), enriching.elapsed().as_secs_f64());
 
     let chipping = Instant::now();
-    let renderer = ChipRenderer::new(&card.bands);
-    let chips: Vec<Result<String>> = objects
-        .par_iter()
-        .zip(&leads)
-        .map_init(
-            || Raster::open(&read_path),
-            |raster, (object, lead)| {
-                let raster = raster.as_ref().map_err(|e| Error::Raster(e.clone()))?;
-                let relative = format!("chips/{}.png", lead.id);
-                renderer.render(
-                    raster,
-                    object.class,
-                    &object.geometry,
-                    &staging.path(&relative),
-                )?;
-                Ok(relative)
-            },
-        )
-        .collect();
-    for (lead, chip) in leads.iter_mut().zip(chips) {
-        lead.chip = Some(chip?);
-    }
+    draw_chips(&read_path, card, &objects, &mut leads, staging)?;
     input
         .seconds
         .insert("chips".into(), chipping.elapsed().as_secs_f64());
@@ -422,6 +419,31 @@ impl<'a> Models<'a> {
             .into_iter()
             .map(|(class, m2)| (class, (m2 / pixel_area).ceil().max(1.0) as u64))
             .collect()
+    }
+
+    /// The objects that become leads: those at least the class's smallest area, whose peak and
+    /// mean probability reach the class's limits, and one per outlet mouth.
+    fn kept<'o>(
+        &self,
+        card: &ModelCard,
+        objects: &'o [Object],
+        gsd: Option<f64>,
+    ) -> Vec<&'o Object> {
+        let min_pixels = self.min_area_pixels(card, gsd);
+        let peak_thresholds = self.peak_thresholds(card);
+        let min_scores = self.min_scores(card);
+        let reaches = |limits: &BTreeMap<Class, f32>, class: Class, value: f64| {
+            limits
+                .get(&class)
+                .is_none_or(|&limit| value >= f64::from(limit))
+        };
+        let objects = objects
+            .iter()
+            .filter(|o| o.pixels >= min_pixels.get(&o.class).copied().unwrap_or(1))
+            .filter(|o| reaches(&peak_thresholds, o.class, o.max_score))
+            .filter(|o| reaches(&min_scores, o.class, o.score))
+            .collect();
+        one_per_mouth(objects, WIDEST_MOUTH_M / gsd.unwrap_or(1.0))
     }
 
     fn record_of(&self, card: &ModelCard) -> ModelRecord {
