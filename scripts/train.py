@@ -32,7 +32,7 @@ import torch  # noqa: E402
 
 sys.dont_write_bytecode = True  # keep __pycache__ out of the repository
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from geoscout_ml import card, chips, losses, net, tuning  # noqa: E402
+from geoscout_ml import augment, card, chips, losses, net, tuning  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 # Largest difference allowed between a core predicted from different tilings: half a step of the
@@ -65,21 +65,12 @@ def parse_args() -> argparse.Namespace:
                         help="stop training after this long (the card records it)")
     parser.add_argument("--data", default="", help="how the scenes were made (recorded in the card)")
     parser.add_argument("--synthetic", action="store_true", help="the scenes are synthetic (geoscout synth)")
+    parser.add_argument("--veil-share", type=float, default=0.0,
+                        help="share of training chips given a synthetic thin cloud or cloud shadow")
     parser.add_argument("--init", type=Path,
                         help="start from the weights of an earlier run (its OUT/checkpoint.pt) "
                              "instead of from scratch; the profile and classes must agree")
     return parser.parse_args()
-
-
-def augment(images: np.ndarray, targets: np.ndarray, rng: np.random.Generator) -> tuple:
-    """One of the eight rotations and flips of each chip (imagery seen from above has no up)."""
-    out_i, out_t = np.empty_like(images), np.empty_like(targets)
-    for n, code in enumerate(rng.integers(0, 8, len(images))):
-        image, target = np.rot90(images[n], code % 4, (1, 2)), np.rot90(targets[n], code % 4, (1, 2))
-        if code >= 4:
-            image, target = image[:, :, ::-1], target[:, :, ::-1]
-        out_i[n], out_t[n] = image, target
-    return out_i, out_t
 
 
 def band_statistics(images: list) -> tuple:
@@ -110,7 +101,8 @@ def train(model: net.SegNet, split: chips.Split, names: list, outputs: list, mea
         total = np.zeros(len(names))
         for step in range(steps_per_epoch):
             picked = np.sort(order[step * args.batch : (step + 1) * args.batch])
-            x, y = augment(images[picked], targets[picked], rng)
+            x, y = augment.orient(images[picked], targets[picked], rng)
+            x = augment.veil(x, args.veil_share, rng)
             x = torch.from_numpy(x.astype(np.float32)).contiguous(memory_format=torch.channels_last)
             y = torch.from_numpy(y.astype(np.float32) / 255.0)
             valid = (x.abs().sum(1) > 0).to(torch.float32)
@@ -249,7 +241,9 @@ def main() -> int:
         "outlet_sigma": manifest["outlet_sigma_m"] or f"{manifest['outlet_sigma_px']} px",
         "epochs": args.epochs, "batch": args.batch, "optimizer": "AdamW, one-cycle",
         "lr": args.lr, "weight_decay": args.weight_decay, "seed": args.seed, "threads": args.threads,
-        "augmentation": "rotations by 90 degrees and flips",
+        "augmentation": "rotations by 90 degrees and flips"
+                        + (f", thin cloud or its shadow drawn over {args.veil_share:g} of the chips"
+                           if args.veil_share > 0 else ""),
         "loss": f"BCE + soft Dice over the batch + {losses.CHIP_DICE_WEIGHT} x soft Dice per chip (polygon "
                 f"classes), {losses.POINT_WEIGHT} x penalty-reduced focal loss (point classes)",
         **fitted,
