@@ -61,6 +61,16 @@ impl PixelGrid {
         [x, a, b, y, d, e]
     }
 
+    /// The whole grid as a window.
+    pub fn whole(&self) -> Window {
+        Window {
+            col: 0,
+            row: 0,
+            width: self.width,
+            height: self.height,
+        }
+    }
+
     /// The bounding box (min x, min y, max x, max y) of a window in CRS units.
     pub fn window_bounds(&self, window: Window) -> [f64; 4] {
         let corners = [

@@ -14,7 +14,7 @@ use gdal::Dataset;
 use geoscout_core::{Class, GeometryKind, Profile};
 use serde::{Deserialize, Serialize};
 
-use crate::grid::{PixelGrid, Window};
+use crate::grid::PixelGrid;
 use crate::labels::{LabelOptions, Labels};
 use crate::source::SourceRaster;
 use crate::targets::{TARGET_FULL, TargetRenderer, channel};
@@ -184,25 +184,8 @@ pub fn score_scene(
     let source = SourceRaster::open(raster, None)?;
     let labels = Labels::read(labels, &options.label_options, &source.crs)?;
     let prob_set = Dataset::open(probs).map_err(Error::gdal(probs))?;
-    let grid = &source.grid;
-    if prob_set.raster_size() != (grid.width, grid.height) {
-        return Err(Error::invalid(
-            probs,
-            format!(
-                "is {:?} pixels, but {} is {} x {}",
-                prob_set.raster_size(),
-                raster.display(),
-                grid.width,
-                grid.height
-            ),
-        ));
-    }
-    let whole = Window {
-        col: 0,
-        row: 0,
-        width: grid.width,
-        height: grid.height,
-    };
+    let grid = &probability_grid(&prob_set, probs, &source.grid, raster)?;
+    let whole = grid.whole();
     let radius_px = options.point_radius / grid.gsd();
     let renderer = TargetRenderer::new(&labels, grid.clone(), 1.0);
     let truth = renderer.render(whole)?;
@@ -241,6 +224,49 @@ pub fn score_scene(
         }
     }
     Ok(quality)
+}
+
+/// The grid of a probability raster: the raster's own, or a coarser one over the same ground
+/// (`geoscout predict` reads imagery finer than the model's scan GSD through a coarser view).
+fn probability_grid(
+    prob_set: &Dataset,
+    probs: &Path,
+    source: &PixelGrid,
+    raster: &Path,
+) -> Result<PixelGrid> {
+    let (width, height) = prob_set.raster_size();
+    if (width, height) == (source.width, source.height) {
+        return Ok(source.clone());
+    }
+    let mismatch = || {
+        Error::invalid(
+            probs,
+            format!(
+                "is {width} x {height} pixels and does not cover the ground of {} ({} x {} pixels)",
+                raster.display(),
+                source.width,
+                source.height
+            ),
+        )
+    };
+    let grid = prob_set
+        .geo_transform()
+        .ok()
+        .and_then(|transform| PixelGrid::new(width, height, transform))
+        .ok_or_else(mismatch)?;
+    let (ours, theirs) = (
+        grid.window_bounds(grid.whole()),
+        source.window_bounds(source.whole()),
+    );
+    let same_ground = ours
+        .iter()
+        .zip(theirs)
+        .all(|(a, b)| (a - b).abs() <= grid.gsd());
+    if same_ground {
+        Ok(grid)
+    } else {
+        Err(mismatch())
+    }
 }
 
 /// Reads one band of a probability raster as bytes.

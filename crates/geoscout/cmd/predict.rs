@@ -20,7 +20,8 @@ pub struct Args {
     #[arg(value_name = "RASTER")]
     raster: PathBuf,
     /// The probability GeoTIFF to write: one Byte band per class (probability x 255, band
-    /// descriptions = class names), on the raster's grid.
+    /// descriptions = class names), on the raster's grid, or for imagery finer than the model
+    /// card's scan GSD on a grid of that size over the same ground (as `geoscout scan` reads it).
     #[arg(long, value_name = "PROBS.tif")]
     out: PathBuf,
     /// A model name in the models folder ($GEOSCOUT_MODELS or the repository's models/), or the
@@ -73,11 +74,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let model = Model::load(card, args.device, args.threads.map(|n| n as usize))?;
     let card = model.card();
 
+    // Finer imagery than the model's scan GSD is read as `geoscout scan` reads it, through a
+    // coarser view of the file; the probabilities lie on the view's grid.
+    let view = match card.coarsening(info.gsd_m) {
+        Some(factor) => raster.coarse_view(factor)?,
+        None => None,
+    };
+    let raster = match &view {
+        Some(view) => Raster::open(view.path())?,
+        None => raster,
+    };
+    let info = raster.info();
     let plan = raster.plan_tiles(TileSpec {
         tile_size,
         halo: card.halo,
     })?;
-    let mut writer = ProbabilityWriter::create(&args.out, raster.path(), card)?;
+    let mut writer = ProbabilityWriter::create(&args.out, raster.path(), &args.raster, card)?;
     let bar = progress_bar(plan.tiles.len(), args.quiet);
     let stats = model.predict_tiles::<anyhow::Error, _>(
         raster.path(),

@@ -171,6 +171,58 @@ fn score_of_probabilities_burnt_from_the_truth_is_perfect_and_of_zeros_is_nil() 
 }
 
 #[test]
+fn probabilities_over_other_ground_are_refused() {
+    let dir = tempdir();
+    let scenes_dir = dir.path().join("scenes");
+    satellite_scenes(&scenes_dir, 1, 22);
+    let scene = scenes(&scenes_dir).remove(0);
+    let probs_dir = dir.path().join("probs");
+    std::fs::create_dir(&probs_dir).unwrap();
+    let whole = dir.path().join("whole.tif");
+    let part = probs_dir.join(Path::new(&scene).file_name().unwrap());
+    gdal_tool(
+        "gdal_create",
+        &[
+            "-if",
+            &scene,
+            "-bands",
+            "3",
+            "-ot",
+            "Byte",
+            path_str(&whole),
+        ],
+    );
+    gdal_tool(
+        "gdal_translate",
+        &[
+            "-srcwin",
+            "0",
+            "0",
+            "64",
+            "64",
+            path_str(&whole),
+            path_str(&part),
+        ],
+    );
+    let card = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/model/tests/fixtures/models/tiny-satellite/card.json");
+    let out = geoscout([
+        "chips",
+        &scene,
+        "--score",
+        path_str(&probs_dir),
+        "--card",
+        path_str(&card),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(path_str(&part)) && stderr.contains("does not cover the ground"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_scene_without_labels_is_an_error_naming_the_label_file() {
     let dir = tempdir();
     let scenes_dir = dir.path().join("scenes");

@@ -10,8 +10,8 @@ use geoscout_leads::{Lead, read_geojson};
 use serde_json::Value;
 
 use crate::util::{
-    gdal_tool, geoscout, geoscout_ok, ogrinfo_summary, path_str, properties_by_id, read_json,
-    shared_data, synth, tempdir,
+    gdal_tool, gdalinfo_json, geoscout, geoscout_ok, ogrinfo_summary, path_str, properties_by_id,
+    read_json, shared_data, synth, tempdir,
 };
 
 /// A scene of `profile` made by the project's own generator, with a seed never used in
@@ -309,13 +309,10 @@ fn min_score_keeps_the_leads_whose_score_reaches_it() {
     assert_eq!(runs.record["parameters"]["min_scores"]["dust_source"], dust);
 }
 
-/// A batch with unreadable, corrupt, wrong-band and ungeoreferenced inputs finishes the good
-/// ones, reports each bad one with its reason, and exits non-zero.
-#[test]
-fn fine_drone_imagery_is_read_at_the_cards_scan_gsd() {
-    // 5 cm pixels, finer than the uav card's scan GSD of 0.1 m.
-    let dir = tempdir();
-    let scenes = dir.path().join("fine");
+/// A held-out drone scene of 1024 px at 5 cm, finer than the uav card's scan GSD of 0.1 m, in a
+/// folder of its own.
+fn fine_drone_scene(dir: &Path) -> PathBuf {
+    let scenes = dir.join("fine");
     synth(
         &scenes,
         &[
@@ -329,6 +326,13 @@ fn fine_drone_imagery_is_read_at_the_cards_scan_gsd() {
             "0.05",
         ],
     );
+    scenes
+}
+
+#[test]
+fn fine_drone_imagery_is_read_at_the_cards_scan_gsd() {
+    let dir = tempdir();
+    let scenes = fine_drone_scene(dir.path());
     let out = dir.path().join("out");
     scan_ok(&[&scenes], &out, &[]);
     let record = read_json(&out.join("run.json"));
@@ -362,6 +366,59 @@ fn fine_drone_imagery_is_read_at_the_cards_scan_gsd() {
     }
 }
 
+/// `geoscout predict` reads fine imagery as `scan` does: the probabilities lie on the 0.1 m grid
+/// over the file's ground, and `geoscout chips --score` scores them against the file's labels.
+#[test]
+fn predict_writes_fine_drone_imagery_on_the_scan_gsd_grid() {
+    let dir = tempdir();
+    let scenes = fine_drone_scene(dir.path());
+    let scene = scenes.join("uav-09201.tif");
+    let probs = dir.path().join("probs");
+    std::fs::create_dir(&probs).unwrap();
+    geoscout_ok([
+        "predict",
+        path_str(&scene),
+        "--out",
+        path_str(&probs.join("uav-09201.tif")),
+        "--model",
+        "uav",
+        "--quiet",
+    ]);
+    let (input, output) = (
+        gdalinfo_json(&scene),
+        gdalinfo_json(&probs.join("uav-09201.tif")),
+    );
+    assert_eq!(output["size"], serde_json::json!([512, 512]));
+    let (from, to) = (&input["geoTransform"], &output["geoTransform"]);
+    assert_eq!(
+        (to[0].clone(), to[3].clone()),
+        (from[0].clone(), from[3].clone())
+    );
+    assert!((to[1].as_f64().unwrap() - 0.1).abs() < 1e-3, "{to}");
+    assert!(
+        output["metadata"][""]["GEOSCOUT_SOURCE"]
+            .as_str()
+            .unwrap()
+            .ends_with("uav-09201.tif")
+    );
+    let card = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/uav/card.json");
+    let quality = dir.path().join("quality.json");
+    geoscout_ok([
+        "chips",
+        path_str(&scene),
+        "--score",
+        path_str(&probs),
+        "--card",
+        path_str(&card),
+        "--json",
+        path_str(&quality),
+    ]);
+    let outlets = &read_json(&quality)["peaks"]["discharge_outlet"];
+    assert!(outlets["found"].as_u64().unwrap() >= 1, "{outlets}");
+}
+
+/// A batch with unreadable, corrupt, wrong-band and ungeoreferenced inputs finishes the good
+/// ones, reports each bad one with its reason, and exits non-zero.
 #[test]
 fn a_batch_with_bad_inputs_finishes_and_reports_them() {
     let dir = tempdir();

@@ -23,11 +23,17 @@ pub struct ProbabilityWriter {
 
 impl ProbabilityWriter {
     /// Starts `out` (as a hidden temporary file beside it) with the size and georeferencing of the
-    /// raster at `source`, one band per class of `card`, described by the class names.
-    pub fn create(out: &Path, source: &Path, card: &ModelCard) -> anyhow::Result<Self> {
-        let source_set =
-            Dataset::open(source).with_context(|| format!("cannot open {}", source.display()))?;
-        let (width, height) = source_set.raster_size();
+    /// raster at `grid` (the one read), one band per class of `card`, described by the class
+    /// names, and `source` (the input file) named as its source.
+    pub fn create(
+        out: &Path,
+        grid: &Path,
+        source: &Path,
+        card: &ModelCard,
+    ) -> anyhow::Result<Self> {
+        let grid_set =
+            Dataset::open(grid).with_context(|| format!("cannot open {}", grid.display()))?;
+        let (width, height) = grid_set.raster_size();
         let partial = partial_path(out);
         let options = RasterCreationOptions::from_iter([
             "TILED=YES",
@@ -56,7 +62,7 @@ impl ProbabilityWriter {
             scratch: Vec::new(),
         };
         let dataset = writer.dataset.as_mut().expect("just created");
-        copy_georeferencing(&source_set, dataset)
+        copy_georeferencing(&grid_set, dataset)
             .and_then(|()| describe(dataset, source, card))
             .with_context(|| format!("cannot write {}", out.display()))?;
         Ok(writer)
