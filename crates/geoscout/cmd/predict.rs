@@ -75,15 +75,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let card = model.card();
 
     // Finer imagery than the model's scan GSD is read as `geoscout scan` reads it, through a
-    // coarser view of the file; the probabilities lie on the view's grid.
-    let view = match card.coarsening(info.gsd_m) {
-        Some(factor) => raster.coarse_view(factor)?,
-        None => None,
-    };
-    let raster = match &view {
-        Some(view) => Raster::open(view.path())?,
-        None => raster,
-    };
+    // coarser view of the file (alive while `_view` is); the probabilities lie on its grid.
+    let factor = card.coarsening(info.gsd_m);
+    let (_view, raster) = raster.coarsened(factor)?;
     let info = raster.info();
     let plan = raster.plan_tiles(TileSpec {
         tile_size,

@@ -79,4 +79,21 @@ impl Raster {
             .map_err(|e| Error::gdal(path, "building a coarser read", &e))?;
         Ok(Some(view))
     }
+
+    /// The raster to read for pixels `factor` times as large (see [`Raster::coarse_view`]): an
+    /// opened coarse view, with the view that must outlive every read of it, or this raster
+    /// itself when `factor` is `None` or the raster has no north-up geotransform.
+    pub fn coarsened(self, factor: Option<f64>) -> Result<(Option<CoarseView>, Raster)> {
+        let view = match factor {
+            Some(factor) => self.coarse_view(factor)?,
+            None => None,
+        };
+        match view {
+            Some(view) => {
+                let raster = Raster::open(view.path())?;
+                Ok((Some(view), raster))
+            }
+            None => Ok((None, self)),
+        }
+    }
 }

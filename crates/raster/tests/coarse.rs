@@ -107,3 +107,15 @@ fn a_rotated_raster_has_no_coarse_view() {
     let raster = Raster::open(&path).unwrap();
     assert!(raster.coarse_view(2.0).unwrap().is_none());
 }
+
+#[test]
+fn coarsened_reads_the_view_or_the_raster_itself() {
+    let (_dir, path) = ramp();
+    let (view, raster) = Raster::open(&path).unwrap().coarsened(None).unwrap();
+    assert!(view.is_none());
+    assert_eq!(raster.path(), path);
+    let (view, raster) = raster.coarsened(Some(2.0)).unwrap();
+    let view = view.expect("a north-up raster has a view");
+    assert_eq!(raster.path(), view.path());
+    assert_eq!((raster.info().width, raster.info().height), (49, 31));
+}

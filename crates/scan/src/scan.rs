@@ -245,14 +245,7 @@ fn scan_one(
     })?);
     // Finer imagery than the model's scan GSD is read through a coarser view of the file; every
     // pixel coordinate below is the view's. The view lives until the lead pictures are drawn.
-    let view = match card.coarsening(file_info.gsd_m) {
-        Some(factor) => file.coarse_view(factor)?,
-        None => None,
-    };
-    let raster = match &view {
-        Some(view) => Raster::open(view.path())?,
-        None => file,
-    };
+    let (view, raster) = file.coarsened(card.coarsening(file_info.gsd_m))?;
     let info = raster.info().clone();
     let georef = raster.georef()?;
     let read_path = raster.path().to_path_buf();
