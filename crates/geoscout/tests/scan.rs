@@ -1,5 +1,6 @@
 //! `geoscout scan` end to end: the shipped models on scenes made by `geoscout synth`, the
-//! outputs opened by GDAL's own tools, seams, batches with bad inputs, and the real rasters.
+//! outputs opened by GDAL's own tools, seams, batches with bad inputs, fine drone imagery read at
+//! the card's scan GSD (by `scan` and `predict`), and the real rasters.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
