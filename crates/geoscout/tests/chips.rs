@@ -1,7 +1,7 @@
 //! `geoscout chips`: chips cut from scenes written by `geoscout synth`, and `--score` on
 //! probability rasters burnt from the truth with GDAL's own tools.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::util::{gdal_tool, geoscout, geoscout_ok, path_str, read_json, synth, tempdir};
 
@@ -32,6 +32,19 @@ fn scenes(dir: &Path) -> Vec<String> {
         .collect();
     scenes.sort();
     scenes
+}
+
+/// One satellite scene from `seed`, written into `dir/scenes`; returns its path.
+fn one_satellite_scene(dir: &Path, seed: u32) -> String {
+    let scenes_dir = dir.join("scenes");
+    satellite_scenes(&scenes_dir, 1, seed);
+    scenes(&scenes_dir).remove(0)
+}
+
+/// The tiny satellite test model's card.
+fn tiny_satellite_card() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/model/tests/fixtures/models/tiny-satellite/card.json")
 }
 
 /// The shape in the header of an `.npy` file.
@@ -94,9 +107,7 @@ fn chips_of_synthetic_scenes_have_images_targets_and_an_index() {
 #[test]
 fn score_of_probabilities_burnt_from_the_truth_is_perfect_and_of_zeros_is_nil() {
     let dir = tempdir();
-    let scenes_dir = dir.path().join("scenes");
-    satellite_scenes(&scenes_dir, 1, 21);
-    let scene = scenes(&scenes_dir).remove(0);
+    let scene = one_satellite_scene(dir.path(), 21);
     let truth = scene.replace(".tif", ".truth.geojson");
     let utm = dir.path().join("truth.gpkg");
     let utm = path_str(&utm);
@@ -132,8 +143,7 @@ fn score_of_probabilities_burnt_from_the_truth_is_perfect_and_of_zeros_is_nil() 
             }
         }
     }
-    let card = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("crates/model/tests/fixtures/models/tiny-satellite/card.json");
+    let card = tiny_satellite_card();
     let score = |probs: &Path| {
         let json = probs.join("quality.json");
         let printed = geoscout_ok([
@@ -173,9 +183,7 @@ fn score_of_probabilities_burnt_from_the_truth_is_perfect_and_of_zeros_is_nil() 
 #[test]
 fn probabilities_over_other_ground_are_refused() {
     let dir = tempdir();
-    let scenes_dir = dir.path().join("scenes");
-    satellite_scenes(&scenes_dir, 1, 22);
-    let scene = scenes(&scenes_dir).remove(0);
+    let scene = one_satellite_scene(dir.path(), 22);
     let probs_dir = dir.path().join("probs");
     std::fs::create_dir(&probs_dir).unwrap();
     let whole = dir.path().join("whole.tif");
@@ -204,8 +212,7 @@ fn probabilities_over_other_ground_are_refused() {
             path_str(&part),
         ],
     );
-    let card = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("crates/model/tests/fixtures/models/tiny-satellite/card.json");
+    let card = tiny_satellite_card();
     let out = geoscout([
         "chips",
         &scene,
@@ -225,9 +232,7 @@ fn probabilities_over_other_ground_are_refused() {
 #[test]
 fn a_scene_without_labels_is_an_error_naming_the_label_file() {
     let dir = tempdir();
-    let scenes_dir = dir.path().join("scenes");
-    satellite_scenes(&scenes_dir, 1, 31);
-    let scene = scenes(&scenes_dir).remove(0);
+    let scene = one_satellite_scene(dir.path(), 31);
     std::fs::remove_file(scene.replace(".tif", ".truth.geojson")).unwrap();
     let out = geoscout([
         "chips",
