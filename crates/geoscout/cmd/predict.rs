@@ -76,7 +76,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     // Finer imagery than the model's scan GSD is read as `geoscout scan` reads it, through a
     // coarser view of the file (alive while `_view` is); the probabilities lie on its grid.
-    let factor = card.coarsening(info.gsd_m);
+    let factor = card.coarsening(info);
     let (_view, raster) = raster.coarsened(factor)?;
     let info = raster.info();
     let plan = raster.plan_tiles(TileSpec {

@@ -310,9 +310,9 @@ fn min_score_keeps_the_leads_whose_score_reaches_it() {
     assert_eq!(runs.record["parameters"]["min_scores"]["dust_source"], dust);
 }
 
-/// A held-out drone scene of 1024 px at 5 cm, finer than the uav card's scan GSD of 0.1 m, in a
-/// folder of its own.
-fn fine_drone_scene(dir: &Path) -> PathBuf {
+/// A held-out drone scene of 1024 px at `gsd` metres, finer than the uav card's scan GSD of
+/// 0.1 m, in a folder of its own.
+fn fine_drone_scene(dir: &Path, gsd: &str) -> PathBuf {
     let scenes = dir.join("fine");
     synth(
         &scenes,
@@ -324,16 +324,18 @@ fn fine_drone_scene(dir: &Path) -> PathBuf {
             "--seed",
             "9201",
             "--gsd",
-            "0.05",
+            gsd,
         ],
     );
     scenes
 }
 
+/// A 3 cm orthophoto, finer even than the uav card's GSD range (from 0.05 m), is read at the
+/// card's scan GSD instead of being refused.
 #[test]
 fn fine_drone_imagery_is_read_at_the_cards_scan_gsd() {
     let dir = tempdir();
-    let scenes = fine_drone_scene(dir.path());
+    let scenes = fine_drone_scene(dir.path(), "0.03");
     let out = dir.path().join("out");
     scan_ok(&[&scenes], &out, &[]);
     let record = read_json(&out.join("run.json"));
@@ -362,7 +364,7 @@ fn fine_drone_imagery_is_read_at_the_cards_scan_gsd() {
     );
     for lead in properties_by_id(&out.join("leads.geojson")).values() {
         let gsd = lead["gsd_m"].as_f64().unwrap();
-        assert!((gsd - 0.05).abs() < 1e-3, "{gsd}");
+        assert!((gsd - 0.03).abs() < 1e-3, "{gsd}");
         assert!(out.join(lead["chip"].as_str().unwrap()).is_file());
     }
 }
@@ -372,7 +374,7 @@ fn fine_drone_imagery_is_read_at_the_cards_scan_gsd() {
 #[test]
 fn predict_writes_fine_drone_imagery_on_the_scan_gsd_grid() {
     let dir = tempdir();
-    let scenes = fine_drone_scene(dir.path());
+    let scenes = fine_drone_scene(dir.path(), "0.05");
     let scene = scenes.join("uav-09201.tif");
     let probs = dir.path().join("probs");
     std::fs::create_dir(&probs).unwrap();

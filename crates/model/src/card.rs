@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use geoscout_core::fs::IoError;
 use geoscout_core::{Class, GeometryKind, Profile};
+use geoscout_raster::RasterInfo;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
@@ -109,11 +110,13 @@ impl ModelCard {
         &self.weights
     }
 
-    /// How many times larger, on each side, the pixels of a raster of ground sample distance
-    /// `gsd_m` are read (see [`ModelCard::scan_gsd_m`]); `None` when it is read as it is (no
-    /// scan GSD, an unknown GSD, or pixels at least as coarse, within 1 %).
-    pub fn coarsening(&self, gsd_m: Option<f64>) -> Option<f64> {
-        let factor = self.scan_gsd_m? / gsd_m.filter(|g| *g > 0.0)?;
+    /// How many times larger, on each side, the pixels of `raster` are read (see
+    /// [`ModelCard::scan_gsd_m`]); `None` when it is read as it is: no scan GSD, an unknown
+    /// GSD, a raster that is not north-up (no coarser view of it is made), or pixels at least
+    /// as coarse, within 1 %.
+    pub fn coarsening(&self, raster: &RasterInfo) -> Option<f64> {
+        let gsd_m = raster.gsd_m.filter(|g| *g > 0.0 && raster.north_up())?;
+        let factor = self.scan_gsd_m? / gsd_m;
         (factor > 1.01).then_some(factor)
     }
 
@@ -310,7 +313,7 @@ impl CardDocument {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_fixtures::{card_path, edited_card};
+    use crate::test_fixtures::{TestRaster, card_path, edited_card};
 
     #[test]
     fn reads_the_tiny_satellite_card() {
@@ -381,17 +384,25 @@ mod tests {
     }
 
     #[test]
-    fn a_scan_gsd_coarsens_finer_rasters_only() {
+    fn a_scan_gsd_coarsens_finer_north_up_rasters_only() {
         let (_dir, path) = edited_card("tiny-satellite", |card| {
             card["properties"]["geoscout:scan_gsd_m"] = 1.5.into();
         });
         let card = ModelCard::from_path(&path).unwrap();
-        assert_eq!(card.coarsening(Some(1.0)), Some(1.5));
-        for gsd in [Some(1.5), Some(1.49), Some(2.0), None] {
-            assert_eq!(card.coarsening(gsd), None, "{gsd:?}");
+        let raster = |gsd| TestRaster::new(&["Gray"], "UInt16", gsd).info();
+        let (_fine_dir, mut fine) = raster(Some(1.0));
+        // The raster's GSD is geodesic: within a scale factor of its 1 m grid.
+        let factor = card.coarsening(&fine).unwrap();
+        assert!((factor - 1.5).abs() < 0.005, "{factor}");
+        for gsd in [Some(1.51), Some(1.49), Some(2.0), None] {
+            let (_dir, info) = raster(gsd);
+            assert_eq!(card.coarsening(&info), None, "{gsd:?}");
         }
         let plain = ModelCard::from_path(&card_path("tiny-satellite")).unwrap();
-        assert_eq!(plain.coarsening(Some(1.0)), None);
+        assert_eq!(plain.coarsening(&fine), None);
+        // No coarser view is made of a rotated raster.
+        fine.geotransform.as_mut().unwrap()[2] = 0.1;
+        assert_eq!(card.coarsening(&fine), None);
     }
 
     #[test]

@@ -41,12 +41,15 @@ pub enum Mismatch {
         /// The model's.
         needed: String,
     },
-    /// The ground sample distance is outside the model's range.
+    /// The ground sample distance is outside the model's range, and the raster is not one that
+    /// is read coarser at the model's scan GSD.
     Gsd {
         /// The raster's ground sample distance in metres.
         found: f64,
         /// The model's range in metres.
         range: [f64; 2],
+        /// The model's scan GSD, where it has one: finer, north-up rasters are read at it.
+        scan_gsd: Option<f64>,
     },
     /// The raster has no georeferencing (no geotransform or no CRS), so no ground sample
     /// distance and no map position.
@@ -71,13 +74,25 @@ impl fmt::Display for Mismatch {
             Mismatch::DataType { found, needed } => {
                 write!(f, "its data type is {found} but the model needs {needed}")
             }
-            Mismatch::Gsd { found, range } => write!(
-                f,
-                "its ground sample distance is {} m but the model takes {} to {} m",
-                round3(*found),
-                range[0],
-                range[1]
-            ),
+            Mismatch::Gsd {
+                found,
+                range,
+                scan_gsd,
+            } => {
+                write!(
+                    f,
+                    "its ground sample distance is {} m but the model takes {} to {} m",
+                    round3(*found),
+                    range[0],
+                    range[1]
+                )?;
+                match scan_gsd {
+                    Some(scan) if found < scan => {
+                        write!(f, " (or finer rasters, read at {scan} m, when north-up)")
+                    }
+                    _ => Ok(()),
+                }
+            }
             Mismatch::NotGeoreferenced => {
                 f.write_str("it has no georeferencing (geotransform and CRS), so its ground sample distance is unknown")
             }
@@ -88,7 +103,8 @@ impl fmt::Display for Mismatch {
 impl ModelCard {
     /// Every way in which `raster` does not fit this model (none when it fits): band count
     /// (alpha bands aside), band colours where the file names them, data type, ground sample
-    /// distance (within [`GSD_TOLERANCE`]) and georeferencing.
+    /// distance as the model sees it (within [`GSD_TOLERANCE`]; see
+    /// [`ModelCard::coarsening`]) and georeferencing.
     pub fn mismatches(&self, raster: &RasterInfo) -> Vec<Mismatch> {
         let bands = image_bands(raster);
         let mut found = Vec::new();
@@ -121,10 +137,13 @@ impl ModelCard {
             None => found.push(Mismatch::NotGeoreferenced),
             Some(gsd) => {
                 let [low, high] = self.gsd_range_m;
-                if gsd < low * (1.0 - GSD_TOLERANCE) || gsd > high * (1.0 + GSD_TOLERANCE) {
+                // Finer imagery read through a coarser view is seen at the scan GSD.
+                let seen = self.coarsening(raster).map_or(gsd, |factor| gsd * factor);
+                if seen < low * (1.0 - GSD_TOLERANCE) || seen > high * (1.0 + GSD_TOLERANCE) {
                     found.push(Mismatch::Gsd {
                         found: gsd,
                         range: self.gsd_range_m,
+                        scan_gsd: self.scan_gsd_m,
                     });
                 }
             }
@@ -205,19 +224,11 @@ fn round3(value: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_fixtures::{TestRaster, card_path};
-    use geoscout_raster::Raster;
+    use crate::test_fixtures::{TestRaster, card_path, edited_card};
     use ndarray::Array3;
 
     fn card(name: &str) -> ModelCard {
         ModelCard::from_path(&card_path(name)).unwrap()
-    }
-
-    fn info(raster: TestRaster) -> (tempfile::TempDir, RasterInfo) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = raster.write(dir.path());
-        let info = Raster::open(&path).unwrap().info().clone();
-        (dir, info)
     }
 
     const RGB: &[&str] = &["Red", "Green", "Blue"];
@@ -225,14 +236,14 @@ mod tests {
 
     #[test]
     fn a_drone_orthophoto_fits_the_uav_model() {
-        let (_dir, info) = info(TestRaster::new(RGB, "Byte", Some(0.1)));
+        let (_dir, info) = TestRaster::new(RGB, "Byte", Some(0.1)).info();
         assert_eq!(card("tiny-uav").mismatches(&info), []);
         assert!(card("tiny-uav").check_raster(&info).is_ok());
     }
 
     #[test]
     fn a_drone_orthophoto_does_not_fit_the_satellite_model() {
-        let (_dir, info) = info(TestRaster::new(RGB, "Byte", Some(0.1)));
+        let (_dir, info) = TestRaster::new(RGB, "Byte", Some(0.1)).info();
         let err = card("tiny-satellite")
             .check_raster(&info)
             .unwrap_err()
@@ -249,11 +260,8 @@ mod tests {
 
     #[test]
     fn an_alpha_band_is_a_mask_not_an_image_band() {
-        let (_dir, info) = info(TestRaster::new(
-            &["Red", "Green", "Blue", "Alpha"],
-            "Byte",
-            Some(0.15),
-        ));
+        let (_dir, info) =
+            TestRaster::new(&["Red", "Green", "Blue", "Alpha"], "Byte", Some(0.15)).info();
         let card = card("tiny-uav");
         assert_eq!(card.mismatches(&info), []);
         assert_eq!(card.read_options(&info).bands, [1, 2, 3]);
@@ -261,11 +269,7 @@ mod tests {
 
     #[test]
     fn bands_labelled_in_another_order_are_refused() {
-        let (_dir, info) = info(TestRaster::new(
-            &["Blue", "Green", "Red"],
-            "Byte",
-            Some(0.1),
-        ));
+        let (_dir, info) = TestRaster::new(&["Blue", "Green", "Red"], "Byte", Some(0.1)).info();
         let err = card("tiny-uav")
             .check_raster(&info)
             .unwrap_err()
@@ -283,7 +287,7 @@ mod tests {
 
     #[test]
     fn the_data_type_must_match() {
-        let (_dir, info) = info(TestRaster::new(RGB, "UInt16", Some(0.1)));
+        let (_dir, info) = TestRaster::new(RGB, "UInt16", Some(0.1)).info();
         let mismatches = card("tiny-uav").mismatches(&info);
         assert_eq!(
             mismatches,
@@ -305,7 +309,7 @@ mod tests {
             (0.9, false),
             (30.0, false),
         ] {
-            let (_dir, info) = info(TestRaster::new(SATELLITE, "UInt16", Some(gsd)));
+            let (_dir, info) = TestRaster::new(SATELLITE, "UInt16", Some(gsd)).info();
             assert_eq!(
                 card.mismatches(&info).is_empty(),
                 fits,
@@ -316,8 +320,34 @@ mod tests {
     }
 
     #[test]
+    fn finer_imagery_fits_a_model_that_reads_it_at_its_scan_gsd() {
+        let (_card_dir, path) = edited_card("tiny-uav", |card| {
+            card["properties"]["geoscout:scan_gsd_m"] = 0.1.into();
+        });
+        let reads_coarser = ModelCard::from_path(&path).unwrap();
+        let (_dir, mut info) = TestRaster::new(RGB, "Byte", Some(0.02)).info();
+        assert_eq!(reads_coarser.mismatches(&info), []);
+        let err = card("tiny-uav")
+            .check_raster(&info)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("its ground sample distance is 0.02 m but the model takes 0.05 to 0.2 m"),
+            "{err}"
+        );
+        assert!(!err.contains("north-up"), "{err}");
+        // A rotated raster has no coarser view, so it is refused, and told why.
+        info.geotransform.as_mut().unwrap()[4] = 0.001;
+        let err = reads_coarser.check_raster(&info).unwrap_err().to_string();
+        assert!(
+            err.contains("0.05 to 0.2 m (or finer rasters, read at 0.1 m, when north-up)"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_raster_without_georeferencing_is_refused() {
-        let (_dir, info) = info(TestRaster::new(SATELLITE, "UInt16", None));
+        let (_dir, info) = TestRaster::new(SATELLITE, "UInt16", None).info();
         let err = card("tiny-satellite")
             .check_raster(&info)
             .unwrap_err()
@@ -327,7 +357,7 @@ mod tests {
 
     #[test]
     fn read_options_scale_the_bands_as_the_card_says() {
-        let (_dir, info) = info(TestRaster::new(SATELLITE, "UInt16", Some(2.0)));
+        let (_dir, info) = TestRaster::new(SATELLITE, "UInt16", Some(2.0)).info();
         let options = card("tiny-satellite").read_options(&info);
         assert_eq!(options.bands, [1, 2, 3, 4]);
         assert_eq!(

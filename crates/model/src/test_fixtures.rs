@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use gdal::raster::{Buffer, ColorInterpretation, GdalType, RasterCreationOptions};
 use gdal::spatial_ref::SpatialRef;
 use gdal::{Dataset, DriverManager};
+use geoscout_raster::{Raster, RasterInfo};
 use tempfile::TempDir;
 
 /// `crates/model/tests/fixtures/models`, laid out like `models/`.
@@ -73,6 +74,15 @@ impl TestRaster {
             textured: true,
             ..self
         }
+    }
+
+    /// Writes the raster into a new temporary folder and returns the folder (which must outlive
+    /// any use of the file) and what GDAL reads of it.
+    pub fn info(&self) -> (TempDir, RasterInfo) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = self.write(dir.path());
+        let info = Raster::open(&path).unwrap().info().clone();
+        (dir, info)
     }
 
     /// Writes the raster into `dir` and returns its path.

@@ -44,11 +44,8 @@ impl Raster {
     /// a raster is read at its own resolution.
     pub fn coarse_view(&self, factor: f64) -> Result<Option<CoarseView>> {
         let path = self.path();
-        let Some(geotransform) = self
-            .info()
-            .geotransform
-            .filter(|gt| gt[2] == 0.0 && gt[4] == 0.0)
-        else {
+        let info = self.info();
+        let Some(geotransform) = info.geotransform.filter(|_| info.north_up()) else {
             return Ok(None);
         };
         let (x_res, y_res) = (

@@ -60,6 +60,13 @@ impl RasterInfo {
     pub fn footprint_bbox(&self) -> Option<[f64; 4]> {
         self.footprint.as_ref().and_then(crate::footprint::bbox)
     }
+
+    /// Whether the raster has a geotransform without rotation terms (rows run along the map's
+    /// x axis), so that a coarser view of it lies on a grid of the same CRS.
+    pub fn north_up(&self) -> bool {
+        self.geotransform
+            .is_some_and(|gt| gt[2] == 0.0 && gt[4] == 0.0)
+    }
 }
 
 /// One band of a raster.

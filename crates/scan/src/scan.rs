@@ -245,7 +245,7 @@ fn scan_one(
     })?);
     // Finer imagery than the model's scan GSD is read through a coarser view of the file; every
     // pixel coordinate below is the view's. The view lives until the lead pictures are drawn.
-    let (view, raster) = file.coarsened(card.coarsening(file_info.gsd_m))?;
+    let (view, raster) = file.coarsened(card.coarsening(&file_info))?;
     let info = raster.info().clone();
     let georef = raster.georef()?;
     let read_path = raster.path().to_path_buf();
