@@ -85,7 +85,7 @@ def band_statistics(images: list) -> tuple:
 
 
 def train(model: net.SegNet, split: chips.Split, names: list, outputs: list, mean, std, args) -> dict:
-    images, targets = np.stack(split.images), np.stack(split.targets)
+    images, targets = split.stacked()
     steps_per_epoch = len(images) // args.batch
     # Channels-last tensors let oneDNN's convolutions run faster on CPU.
     model.to(memory_format=torch.channels_last)

@@ -29,8 +29,23 @@ class Split:
         picked = sorted(np.random.default_rng(seed).choice(len(self), count, replace=False))
         return Split(*([getattr(self, f)[i] for i in picked] for f in ("images", "targets", "gsd", "entries")))
 
+    def stacked(self) -> tuple:
+        """The images and targets as two arrays [N, ...] (the chips of a training split share one
+        size). Each chip becomes a view into them, so that their memory is held once."""
+        return stack_in_place(self.images), stack_in_place(self.targets)
+
     def scenes(self) -> list:
         return sorted({e["raster"] for e in self.entries})
+
+
+def stack_in_place(arrays: list) -> np.ndarray:
+    """Copies equal-shaped arrays into one and replaces each list item with its view there,
+    releasing the arrays one by one, so that memory never holds both."""
+    stacked = np.empty((len(arrays),) + arrays[0].shape, arrays[0].dtype)
+    for i, array in enumerate(arrays):
+        stacked[i] = array
+        arrays[i] = stacked[i]
+    return stacked
 
 
 def read_manifest(folder: Path) -> dict:
@@ -62,7 +77,8 @@ def load(folders: list) -> tuple:
             for line in index:
                 entry = json.loads(line)
                 split = splits[entry["split"]]
-                split.images.append(np.load(folder / entry["image"]).astype(np.float16))
+                # Read through a file mapping, so that no float32 copy passes through the heap.
+                split.images.append(np.load(folder / entry["image"], mmap_mode="r").astype(np.float16))
                 split.targets.append(np.load(folder / entry["target"]))
                 split.gsd.append(gsd[entry["raster"]])
                 split.entries.append(entry)
