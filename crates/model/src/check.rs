@@ -231,6 +231,11 @@ mod tests {
         ModelCard::from_path(&card_path(name)).unwrap()
     }
 
+    /// The message with which `card` refuses `info`.
+    fn refusal(card: &ModelCard, info: &RasterInfo) -> String {
+        card.check_raster(info).unwrap_err().to_string()
+    }
+
     const RGB: &[&str] = &["Red", "Green", "Blue"];
     const SATELLITE: &[&str] = &["Gray", "Undefined", "Undefined", "Undefined"];
 
@@ -244,10 +249,7 @@ mod tests {
     #[test]
     fn a_drone_orthophoto_does_not_fit_the_satellite_model() {
         let (_dir, info) = TestRaster::new(RGB, "Byte", Some(0.1)).info();
-        let err = card("tiny-satellite")
-            .check_raster(&info)
-            .unwrap_err()
-            .to_string();
+        let err = refusal(&card("tiny-satellite"), &info);
         for part in [
             "scene.tif does not fit model 'tiny-satellite'",
             "it has 3 bands (red, green, blue) but the model needs 4 (blue, green, red, nir)",
@@ -270,10 +272,7 @@ mod tests {
     #[test]
     fn bands_labelled_in_another_order_are_refused() {
         let (_dir, info) = TestRaster::new(&["Blue", "Green", "Red"], "Byte", Some(0.1)).info();
-        let err = card("tiny-uav")
-            .check_raster(&info)
-            .unwrap_err()
-            .to_string();
+        let err = refusal(&card("tiny-uav"), &info);
         assert!(
             err.contains("its band 1 is blue but the model needs red there"),
             "{err}"
@@ -327,10 +326,7 @@ mod tests {
         let reads_coarser = ModelCard::from_path(&path).unwrap();
         let (_dir, mut info) = TestRaster::new(RGB, "Byte", Some(0.02)).info();
         assert_eq!(reads_coarser.mismatches(&info), []);
-        let err = card("tiny-uav")
-            .check_raster(&info)
-            .unwrap_err()
-            .to_string();
+        let err = refusal(&card("tiny-uav"), &info);
         assert!(
             err.contains("its ground sample distance is 0.02 m but the model takes 0.05 to 0.2 m"),
             "{err}"
@@ -338,7 +334,7 @@ mod tests {
         assert!(!err.contains("north-up"), "{err}");
         // A rotated raster has no coarser view, so it is refused, and told why.
         info.geotransform.as_mut().unwrap()[4] = 0.001;
-        let err = reads_coarser.check_raster(&info).unwrap_err().to_string();
+        let err = refusal(&reads_coarser, &info);
         assert!(
             err.contains("0.05 to 0.2 m (or finer rasters, read at 0.1 m, when north-up)"),
             "{err}"
@@ -348,10 +344,7 @@ mod tests {
     #[test]
     fn a_raster_without_georeferencing_is_refused() {
         let (_dir, info) = TestRaster::new(SATELLITE, "UInt16", None).info();
-        let err = card("tiny-satellite")
-            .check_raster(&info)
-            .unwrap_err()
-            .to_string();
+        let err = refusal(&card("tiny-satellite"), &info);
         assert!(err.contains("it has no georeferencing"), "{err}");
     }
 
