@@ -32,7 +32,8 @@ import torch  # noqa: E402
 
 sys.dont_write_bytecode = True  # keep __pycache__ out of the repository
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from geoscout_ml import augment, card, chips, losses, net, tuning  # noqa: E402
+from geoscout_ml import augment, card, checkpoints, chips, losses, net, tuning  # noqa: E402
+from geoscout_ml.atomic import write_atomically  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 # Largest difference allowed between a core predicted from different tilings: half a step of the
@@ -133,42 +134,6 @@ def describe(losses: np.ndarray, names: list) -> str:
     return f"{losses.sum():.4f} ({parts})"
 
 
-def write_atomically(path: Path, write) -> None:
-    """Calls write(partial) on a sibling file, then renames it to path: a run that stops early
-    never leaves a half-written model, checkpoint or card."""
-    partial = path.with_name(path.name + ".partial")
-    write(partial)
-    os.replace(partial, path)
-
-
-def save_checkpoint(model: net.SegNet, mean, std, profile: str, names: list, outputs: list, path: Path) -> None:
-    """The trainable weights beside the frozen model.pt, so that a later run can go on from them
-    (--init): frozen TorchScript folds the batch norms into the convolutions and cannot train."""
-    checkpoint = {"state_dict": model.state_dict(), "mean": mean, "std": std, "profile": profile,
-                  "classes": names, "outputs": outputs}
-    write_atomically(path, lambda partial: torch.save(checkpoint, partial))
-
-
-def load_checkpoint(path: Path, profile: str, names: list, outputs: list) -> dict:
-    """A checkpoint written by save_checkpoint, checked against this run's profile and classes."""
-    checkpoint = torch.load(path, weights_only=True)
-    if (checkpoint["profile"], checkpoint["classes"], checkpoint["outputs"]) != (profile, names, outputs):
-        raise SystemExit(f"{path}: trained for profile {checkpoint['profile']} with classes "
-                         f"{checkpoint['classes']}; this run is {profile} with {names}")
-    return checkpoint
-
-
-def load_weights(model: net.SegNet, state: dict, path: Path) -> None:
-    """Loads a checkpoint's weights. Only weights that start as the identity may be missing (a
-    checkpoint from before the context block); they keep that start."""
-    missing, unexpected = model.load_state_dict(state, strict=False)
-    foreign = unexpected + [k for k in missing if not k.startswith(net.SegNet.IDENTITY_AT_START)]
-    if foreign:
-        raise SystemExit(f"{path}: weights do not fit this network: {', '.join(foreign)}")
-    if missing:
-        print(f"{path}: the layers it lacks ({len(missing)} tensors) start as the identity", flush=True)
-
-
 def main() -> int:
     args = parse_args()
     out = args.out or REPO / "models" / args.name
@@ -194,8 +159,8 @@ def main() -> int:
 
     model = net.SegNet(len(manifest["bands"]), outputs)
     if args.init:
-        start = load_checkpoint(args.init, args.profile, names, outputs)
-        load_weights(model, start["state_dict"], args.init)
+        start = checkpoints.load(args.init, args.profile, names, outputs)
+        checkpoints.load_weights(model, start["state_dict"], args.init)
         mean, std = start["mean"], start["std"]
     else:
         mean, std = band_statistics(train_split.images)
@@ -204,7 +169,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     weights = out / "model.pt"
     model.to(memory_format=torch.contiguous_format)
-    save_checkpoint(model, mean, std, args.profile, names, outputs, out / "checkpoint.pt")
+    checkpoints.save(model, mean, std, args.profile, names, outputs, out / "checkpoint.pt")
     frozen = net.export(model.eval(), mean, std)
     write_atomically(weights, lambda partial: frozen.save(str(partial)))
     deployed = torch.jit.load(str(weights))

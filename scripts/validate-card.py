@@ -6,7 +6,6 @@
 
 Prints one line per card and exits 1 if any card is invalid."""
 
-import json
 import sys
 from pathlib import Path
 
@@ -21,9 +20,8 @@ def main() -> int:
         return 2
     failed = 0
     for arg in sys.argv[1:]:
-        path = Path(arg)
-        path = path / "card.json" if path.is_dir() else path
-        problems = card.validate(json.loads(path.read_text()), path.parent)
+        path = card.locate(Path(arg))
+        problems = card.validate(card.read(path), path.parent)
         failed += bool(problems)
         print(f"{path}: " + ("valid" if not problems else "INVALID\n  " + "\n  ".join(problems)))
     return 1 if failed else 0

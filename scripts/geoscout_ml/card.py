@@ -7,6 +7,7 @@ would fetch the MLM JSON schema from stac-extensions.github.io, which cannot be 
 
 import copy
 import hashlib
+import json
 from pathlib import Path
 
 import pystac
@@ -33,6 +34,20 @@ REQUIRED = (
     "geoscout:band_offset", "geoscout:nodata", "geoscout:classes", "geoscout:weights_sha256",
     "geoscout:training", "geoscout:metrics",
 )
+
+
+def locate(path: Path) -> Path:
+    """The card.json of a model folder, or the path itself when it names a file."""
+    return path / "card.json" if path.is_dir() else path
+
+
+def read(path: Path) -> dict:
+    """The card of a model folder or card.json path."""
+    path = locate(path)
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise SystemExit(f"{path}: not found; a model folder holds model.pt and card.json")
 
 
 def sha256(path: Path) -> str:

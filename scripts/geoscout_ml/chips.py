@@ -59,29 +59,39 @@ def read_manifest(folder: Path) -> dict:
     return manifest
 
 
+def read_manifests(folders: list) -> list:
+    """The manifests of chip folders, which must agree on bands, data type, scaling, nodata and
+    classes."""
+    if not folders:
+        raise SystemExit("no chip folders given")
+    manifests = [read_manifest(Path(folder)) for folder in folders]
+    for folder, manifest in zip(folders[1:], manifests[1:]):
+        for key in SHARED_FIELDS:
+            if manifest[key] != manifests[0][key]:
+                raise SystemExit(f"{folder}: {key} {manifest[key]!r} differs from {folders[0]}'s "
+                                 f"{manifests[0][key]!r}")
+    return manifests
+
+
+def read_index(folder: Path) -> list:
+    """The entries of a folder's index.jsonl, one per chip."""
+    with open(folder / "index.jsonl") as index:
+        return [json.loads(line) for line in index]
+
+
 def load(folders: list) -> tuple:
     """Reads every chip of the folders; returns (manifest of the first, {"train": Split, "val": Split}).
 
     Folders must agree on bands, data type, scaling, nodata and classes."""
     splits = {"train": Split(), "val": Split()}
-    first = None
-    for folder in map(Path, folders):
-        manifest = read_manifest(folder)
-        if first is None:
-            first = manifest
-        for key in SHARED_FIELDS:
-            if manifest[key] != first[key]:
-                raise SystemExit(f"{folder}: {key} {manifest[key]!r} differs from {folders[0]}'s {first[key]!r}")
+    manifests = read_manifests(folders)
+    for folder, manifest in zip(map(Path, folders), manifests):
         gsd = {r["raster"]: r["gsd"] for r in manifest["rasters"]}
-        with open(folder / "index.jsonl") as index:
-            for line in index:
-                entry = json.loads(line)
-                split = splits[entry["split"]]
-                # Read through a file mapping, so that no float32 copy passes through the heap.
-                split.images.append(np.load(folder / entry["image"], mmap_mode="r").astype(np.float16))
-                split.targets.append(np.load(folder / entry["target"]))
-                split.gsd.append(gsd[entry["raster"]])
-                split.entries.append(entry)
-    if first is None:
-        raise SystemExit("no chip folders given")
-    return first, splits
+        for entry in read_index(folder):
+            split = splits[entry["split"]]
+            # Read through a file mapping, so that no float32 copy passes through the heap.
+            split.images.append(np.load(folder / entry["image"], mmap_mode="r").astype(np.float16))
+            split.targets.append(np.load(folder / entry["target"]))
+            split.gsd.append(gsd[entry["raster"]])
+            split.entries.append(entry)
+    return manifests[0], splits
