@@ -64,15 +64,24 @@ link_libtorch() {
   ln -sfn "$GEOSCOUT_LIBTORCH" "$repo/.libtorch"
 }
 
+# What scripts/train.py and the scripts beside it import. The venv's .complete marker holds the
+# list it was made with, so that adding a package here installs it into an existing venv.
+TORCH_VENV_PACKAGES=(torch==2.13.0 numpy scipy stac-model)
+
 create_torch_venv() {
   local venv="$GEOSCOUT_CACHE/torch-venv"
-  if [ -f "$venv/.complete" ]; then
+  local wanted="${TORCH_VENV_PACKAGES[*]}"
+  if [ -f "$venv/.complete" ] && [ "$(cat "$venv/.complete")" = "$wanted" ]; then
     return
   fi
-  say "creating Python environment with torch 2.13.0 in $venv (about 4.7 GB)"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet torch==2.13.0 numpy stac-model
-  touch "$venv/.complete"
+  if [ -x "$venv/bin/pip" ]; then
+    say "installing $wanted into $venv"
+  else
+    say "creating Python environment with torch 2.13.0 in $venv (about 4.7 GB)"
+    python3 -m venv "$venv"
+  fi
+  "$venv/bin/pip" install --quiet "${TORCH_VENV_PACKAGES[@]}"
+  echo "$wanted" > "$venv/.complete"
 }
 
 install_debian_packages
