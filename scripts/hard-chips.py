@@ -45,6 +45,13 @@ def score(model, folder: Path, entries: list, judged: dict) -> list:
     return errors
 
 
+def frozen_model(path: Path) -> torch.jit.ScriptModule:
+    """A model folder's model.pt."""
+    if not path.is_file():
+        raise SystemExit(f"{path}: not found; a model folder holds model.pt and card.json")
+    return torch.jit.load(str(path))
+
+
 def judged_classes(classes: list, args: argparse.Namespace) -> dict:
     """{class: (channel, output, threshold byte)} of the classes whose errors count."""
     judged = {}
@@ -81,7 +88,7 @@ def main() -> int:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     weights = args.model / "model.pt" if args.model.is_dir() else args.model
-    model = torch.jit.load(str(weights)) if args.model.is_dir() else checkpoints.deployed(weights)
+    model = frozen_model(weights) if args.model.is_dir() else checkpoints.deployed(weights)
 
     manifests = chips.read_manifests(args.chips)
     judged = judged_classes(manifests[0]["classes"], args)
