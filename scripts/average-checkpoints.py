@@ -22,18 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from geoscout_ml import checkpoints  # noqa: E402
 from geoscout_ml.atomic import write_atomically  # noqa: E402
 
-# What every averaged checkpoint must share with the first.
-SHARED = ("profile", "classes", "outputs")
-
-
 def average(paths: list) -> dict:
     """The checkpoint whose floating-point tensors are the mean of the given ones'."""
-    runs = [checkpoints.read(path) for path in paths]
-    first = runs[0]
+    first = checkpoints.read(paths[0])
+    runs = [first] + [checkpoints.load(path, first["profile"], first["classes"], first["outputs"]) for path in paths[1:]]
     for path, run in zip(paths[1:], runs[1:]):
-        for key in SHARED:
-            if run[key] != first[key]:
-                raise SystemExit(f"{path}: {key} {run[key]!r} differs from {paths[0]}'s {first[key]!r}")
         for key in ("mean", "std"):
             if not torch.equal(run[key], first[key]):
                 raise SystemExit(f"{path}: band {key} differs from {paths[0]}'s: not trained from one start")
