@@ -25,7 +25,8 @@ from geoscout_ml.atomic import write_atomically  # noqa: E402
 def average(paths: list) -> dict:
     """The checkpoint whose floating-point tensors are the mean of the given ones'."""
     first = checkpoints.read(paths[0])
-    runs = [first] + [checkpoints.load(path, first["profile"], first["classes"], first["outputs"]) for path in paths[1:]]
+    runs = [first] + [checkpoints.load(path, first["profile"], first["classes"], first["outputs"])
+                      for path in paths[1:]]
     for path, run in zip(paths[1:], runs[1:]):
         for key in ("mean", "std"):
             if not torch.equal(run[key], first[key]):
