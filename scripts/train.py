@@ -12,7 +12,8 @@ Training uses the chips of the `train` split; the `val` split (whole scenes set 
 `geoscout chips --val-share`) chooses the per-class thresholds and measures the halo. The run is
 seeded and deterministic for a given thread count (fixed data order, seeded augmentation,
 deterministic algorithms). The script prints the validation figures; held-out figures come from
-scripts/model-quality.sh.
+scripts/model-quality.sh. `--epochs 0 --init CHECKPOINT` trains nothing: it turns a checkpoint made
+elsewhere (scripts/average-checkpoints.py) into a model folder, measured and carded the same way.
 """
 
 import argparse
@@ -52,7 +53,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--profile", choices=sorted(card.PROFILES), required=True)
     parser.add_argument("--name", required=True, help="model name (the card's id)")
     parser.add_argument("--out", type=Path, help="output folder [default: models/NAME]")
-    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--epochs", type=int, default=12,
+                        help="passes over the training chips; 0 (with --init) only freezes and cards the start")
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--lr", type=float, default=3e-3, help="peak learning rate (one-cycle)")
     parser.add_argument("--weight-decay", type=float, default=1e-4)
@@ -71,7 +73,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--init", type=Path,
                         help="start from the weights of an earlier run (its OUT/checkpoint.pt) "
                              "instead of from scratch; the profile and classes must agree")
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.epochs < 0 or (args.epochs == 0 and not args.init):
+        parser.error("--epochs takes a positive count, or 0 with --init (freeze and card that checkpoint)")
+    return args
 
 
 def band_statistics(images: list) -> tuple:
@@ -164,7 +169,10 @@ def main() -> int:
         mean, std = start["mean"], start["std"]
     else:
         mean, std = band_statistics(train_split.images)
-    fitted = train(model, train_split, names, outputs, mean, std, args)
+    if args.epochs:
+        fitted = train(model, train_split, names, outputs, mean, std, args)
+    else:
+        fitted = {"epochs_done": 0, "loss_per_epoch": [], "minutes": 0.0}
 
     out.mkdir(parents=True, exist_ok=True)
     weights = out / "model.pt"
