@@ -212,8 +212,11 @@ def main() -> int:
                   "size": manifest["chip_size"], "folders": [str(Path(c)) for c in args.chips]},
         "gsd_m_trained": manifest["gsd_range"],
         "outlet_sigma": manifest["outlet_sigma_m"] or f"{manifest['outlet_sigma_px']} px",
-        "epochs": args.epochs, "batch": args.batch, "optimizer": "AdamW, one-cycle",
-        "lr": args.lr, "weight_decay": args.weight_decay, "seed": args.seed, "threads": args.threads,
+        "epochs": args.epochs,
+        # A frozen checkpoint (--epochs 0) had no optimiser here; its own runs' cards have theirs.
+        **({"batch": args.batch, "optimizer": "AdamW, one-cycle", "lr": args.lr,
+            "weight_decay": args.weight_decay, "seed": args.seed, "threads": args.threads}
+           if args.epochs else {}),
         "augmentation": "rotations by 90 degrees and flips"
                         + (f", thin cloud or its shadow drawn over {args.veil_share:g} of the chips"
                            if args.veil_share > 0 else ""),
