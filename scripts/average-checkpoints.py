@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from geoscout_ml import checkpoints  # noqa: E402
 from geoscout_ml.atomic import write_atomically  # noqa: E402
 
+
 def average(paths: list) -> dict:
     """The checkpoint whose floating-point tensors are the mean of the given ones'."""
     first = checkpoints.read(paths[0])

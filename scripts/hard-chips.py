@@ -87,8 +87,12 @@ def main() -> int:
     parser.add_argument("chips", nargs="+", help="chip folders (geoscout chips --out)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    weights = args.model / "model.pt" if args.model.is_dir() else args.model
-    model = frozen_model(weights) if args.model.is_dir() else checkpoints.deployed(weights)
+    if args.model.is_dir():
+        weights = args.model / "model.pt"
+        model = frozen_model(weights)
+    else:
+        weights = args.model
+        model = checkpoints.deployed(weights)
 
     manifests = chips.read_manifests(args.chips)
     judged = judged_classes(manifests[0]["classes"], args)
